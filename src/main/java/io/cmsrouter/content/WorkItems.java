@@ -1,0 +1,120 @@
+package io.cmsrouter.content;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cmsrouter.webhook.EventFacts;
+import org.apache.camel.Body;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Turns single-item and release webhooks into {@link WorkItem}s. */
+@Component("workItems")
+public class WorkItems {
+    /** What a concise payload carries; anything more is a full item the router can cache as it is. */
+    private static final Set<String> CONCISE_FIELDS = Set.of("uid", "title", "locale", "_version", "content_type_uid");
+
+    private final CacheKeys cacheKeys;
+
+    public WorkItems(CacheKeys cacheKeys) {
+        this.cacheKeys = cacheKeys;
+    }
+
+    /** The one item an entry, asset or content type event is about. */
+    public WorkItem fromEvent(@Body JsonNode event) {
+        EventFacts f = EventFacts.of(event);
+        JsonNode data = event.path("data");
+        return switch (f.module()) {
+            case CONTENT_TYPE -> new WorkItem(WorkItem.CONTENT_TYPE, f.contentTypeUid(), f.contentTypeUid(), null,
+                    null, null, f.action(), null, null, null);
+            case ASSET -> item(WorkItem.ASSET, null, data.path("asset"), f, isFullAsset(data.path("asset")));
+            default -> item(WorkItem.ENTRY, f.contentTypeUid(), data.path("entry"), f, isFullEntry(data.path("entry")));
+        };
+    }
+
+    /** One item per entry or asset of a deployed release, in the release's environment. */
+    public List<WorkItem> fromRelease(@Body JsonNode event) {
+        EventFacts f = EventFacts.of(event);
+        List<WorkItem> items = new ArrayList<>();
+        for (JsonNode i : event.path("data").path("release").path("items")) {
+            String contentType = text(i, "content_type_uid");
+            boolean asset = EventFacts.ASSET_CONTENT_TYPE.equals(contentType) || "asset".equals(text(i, "type"));
+            items.add(new WorkItem(asset ? WorkItem.ASSET : WorkItem.ENTRY, asset ? null : contentType,
+                    text(i, "uid"), localeOr(text(i, "locale")), f.environmentName(), f.environmentUid(),
+                    actionOf(text(i, "action")), version(i.get("version")), text(i, "title"), null));
+        }
+        return items;
+    }
+
+    private WorkItem item(String type, String contentTypeUid, JsonNode item, EventFacts f, boolean full) {
+        String environmentUid = f.environmentUid();
+        String locale = f.locale();
+        JsonNode publishDetails = item.path("publish_details");
+        JsonNode firstDetail = publishDetails.isArray() ? publishDetails.path(0) : publishDetails;
+        if (environmentUid == null && f.environmentName() == null) {
+            // release-sourced publishes may come without data.environment: publish_details names it by uid
+            environmentUid = text(firstDetail, "environment");
+        }
+        if (locale == null) {
+            locale = text(firstDetail, "locale");
+        }
+        return new WorkItem(type, contentTypeUid, text(item, "uid"), localeOr(locale), f.environmentName(),
+                environmentUid, f.action(), version(item.get("_version")), text(item, "title"),
+                full && "publish".equals(f.action()) ? restoreDollarKeys(item) : null);
+    }
+
+    static boolean isFullEntry(JsonNode entry) {
+        for (Iterator<String> it = entry.fieldNames(); it.hasNext(); ) {
+            if (!CONCISE_FIELDS.contains(it.next())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isFullAsset(JsonNode asset) {
+        return asset.hasNonNull("url") || asset.hasNonNull("filename");
+    }
+
+    /** Contentstack prefixes keys starting with '$' with 'cs' in webhook payloads; the cache holds them as delivered. */
+    static JsonNode restoreDollarKeys(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String key = field.getKey().startsWith("cs$") ? field.getKey().substring(2) : field.getKey();
+                copy.set(key, restoreDollarKeys(field.getValue()));
+            }
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            node.forEach(element -> copy.add(restoreDollarKeys(element)));
+            return copy;
+        }
+        return node;
+    }
+
+    private String localeOr(String locale) {
+        return locale == null || locale.isEmpty() ? cacheKeys.masterLocale() : locale;
+    }
+
+    static String actionOf(String action) {
+        return action == null ? "publish" : action.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    static Integer version(JsonNode v) {
+        return v != null && v.canConvertToInt() ? v.asInt() : null;
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isValueNode() && !v.asText().isEmpty() ? v.asText() : null;
+    }
+}

@@ -1,0 +1,110 @@
+package io.cmsrouter.contentstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cmsrouter.content.CacheKeys;
+import io.cmsrouter.content.WorkItem;
+import io.cmsrouter.execution.ExecutionStore;
+import io.cmsrouter.webhook.EventFacts;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads one page of {@code GET /v3/bulk/jobs/{job_id}/items} into work items and decides whether another page
+ * follows. Items Contentstack failed to publish are recorded on the execution and not fetched.
+ */
+@Component("jobPages")
+public class JobPages {
+    public static final String SKIP = "skip";
+    public static final String MORE = "morePages";
+    public static final String TOTAL = "totalItems";
+
+    private final ExecutionStore executions;
+    private final CacheKeys cacheKeys;
+    private final int pageSize;
+
+    public JobPages(ExecutionStore executions, CacheKeys cacheKeys, @Value("${router.fanout.page-size}") int pageSize) {
+        this.executions = executions;
+        this.cacheKeys = cacheKeys;
+        this.pageSize = Math.min(100, pageSize);
+    }
+
+    public int pageSize() {
+        return pageSize;
+    }
+
+    /** The job webhook's payload is undocumented: its job_id is taken from wherever it sits. */
+    public String jobId(@Body JsonNode event) {
+        String jobId = EventFacts.findText(event, "job_id");
+        if (jobId == null) {
+            throw new IllegalArgumentException("job webhook without a job_id");
+        }
+        return jobId;
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<WorkItem> workItems(@Body JsonNode page, Exchange exchange) {
+        JsonNode job = exchange.getProperty("job", JsonNode.class);
+        Map<String, String> environmentNames = exchange.getProperty("environmentNames", Map.class);
+        String executionUid = exchange.getProperty("executionUid", String.class);
+        String jobAction = job.path("action").asText("publish").toLowerCase(Locale.ROOT);
+
+        JsonNode items = page.path("items");
+        List<WorkItem> work = new ArrayList<>(items.size());
+        for (JsonNode i : items) {
+            WorkItem item = toWorkItem(i, jobAction, environmentNames);
+            JsonNode details = i.path("publish_details");
+            if ("failed".equalsIgnoreCase(details.path("status").asText())) {
+                executions.itemSkipped(executionUid, item,
+                        "Contentstack reported the " + item.action() + " failed: "
+                                + details.path("failure_reason").asText("no reason given"));
+            } else {
+                work.add(item);
+            }
+        }
+        advance(exchange, page, items.size());
+        return work;
+    }
+
+    private WorkItem toWorkItem(JsonNode i, String jobAction, Map<String, String> environmentNames) {
+        String type = "asset".equals(i.path("type").asText()) ? WorkItem.ASSET : WorkItem.ENTRY;
+        String locale = firstNonEmpty(i.path("locale").asText(""), i.path("publish_locale").asText(""),
+                cacheKeys.masterLocale());
+        String environmentUid = i.path("environment").asText(null);
+        String action = firstNonEmpty(i.path("action").asText(""), jobAction, jobAction).toLowerCase(Locale.ROOT);
+        JsonNode version = i.get("version");
+        return new WorkItem(type, type.equals(WorkItem.ENTRY) ? i.path("content_type").path("uid").asText(null) : null,
+                i.path("uid").asText(null), locale, environmentNames.get(environmentUid), environmentUid, action,
+                version != null && version.canConvertToInt() ? version.asInt() : null,
+                i.path("title").asText(null), null);
+    }
+
+    /** {@code total_count} (or {@code count}) arrives on the first page only; without it, a short page is the last. */
+    private void advance(Exchange exchange, JsonNode page, int read) {
+        int skip = exchange.getProperty(SKIP, 0, Integer.class);
+        Integer total = exchange.getProperty(TOTAL, Integer.class);
+        JsonNode count = page.has("total_count") ? page.get("total_count") : page.get("count");
+        if (total == null && count != null && count.canConvertToInt()) {
+            total = count.asInt();
+            exchange.setProperty(TOTAL, total);
+        }
+        int next = skip + read;
+        exchange.setProperty(SKIP, next);
+        exchange.setProperty(MORE, read > 0 && (total != null ? next < total : read >= pageSize));
+    }
+
+    private static String firstNonEmpty(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

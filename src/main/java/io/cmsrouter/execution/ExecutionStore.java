@@ -1,0 +1,280 @@
+package io.cmsrouter.execution;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.content.WorkItem;
+import io.cmsrouter.webhook.EventFacts;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Headers;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Executions: what happened to each accepted webhook, on disk (H2 by default) under {@code router.data-dir}.
+ * Statuses: received → processing → succeeded | partial | failed | ignored. Items: succeeded | failed | skipped.
+ */
+@Component("executions")
+public class ExecutionStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionStore.class);
+    public static final int MAX_LIMIT = 100;
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper mapper;
+    private final Redactor redactor;
+
+    public ExecutionStore(JdbcTemplate jdbc, ObjectMapper mapper, Redactor redactor) {
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+        this.redactor = redactor;
+    }
+
+    /** Writes the accepted webhook (secrets redacted) and returns its execution uid. */
+    public String record(@Body JsonNode event, @ExchangeProperty("channels") List<String> channels,
+                         @Headers Map<String, Object> headers) {
+        String uid = UUID.randomUUID().toString();
+        Timestamp now = now();
+        jdbc.update("insert into execution (uid, created_at, updated_at, status, module, event, channels, event_data,"
+                        + " event_headers, job_id) values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)",
+                uid, now, now, event.path("module").asText(), event.path("event").asText(), json(channels),
+                json(redactor.payload(event)), json(redactor.headers(headers)), EventFacts.findText(event, "job_id"));
+        return uid;
+    }
+
+    public void markProcessing(@ExchangeProperty("executionUid") String uid) {
+        setStatus(uid, "processing");
+    }
+
+    /** Valid events nothing subscribes to: acknowledged, recorded, not an error. */
+    public void ignore(@ExchangeProperty("executionUid") String uid) {
+        setStatus(uid, "ignored");
+    }
+
+    public void itemSucceeded(@ExchangeProperty("executionUid") String uid, @ExchangeProperty("item") WorkItem item,
+                              @Header(Exchange.REDELIVERY_COUNTER) Integer redeliveries) {
+        saveItem(uid, item, "succeeded", attempts(redeliveries), null);
+    }
+
+    public void itemSkipped(String uid, WorkItem item, String reason) {
+        saveItem(uid, item, "skipped", 0, reason);
+    }
+
+    /**
+     * Records a failure whose retries are exhausted (or that is not worth retrying): on the item when one is being
+     * applied, else on the execution itself.
+     */
+    public void recordFailure(Exchange exchange) {
+        String uid = exchange.getProperty("executionUid", String.class);
+        WorkItem item = exchange.getProperty("item", WorkItem.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = describe(cause);
+        if (item != null) {
+            Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+            LOG.warn("Execution {}: {} {} failed: {}", uid, item.type(), item.uid(), reason);
+            saveItem(uid, item, "failed", attempts(redeliveries), reason);
+        } else {
+            LOG.warn("Execution {} failed: {}", uid, reason);
+            jdbc.update("update execution set status = 'failed', error = ?, updated_at = ? where uid = ?",
+                    truncate(reason), now(), uid);
+        }
+    }
+
+    /** Settles a processing execution's status from its items; one that failed as a whole or was ignored stays so. */
+    public String finish(@ExchangeProperty("executionUid") String uid) {
+        Map<String, Object> counts = jdbc.queryForMap("select"
+                + " coalesce(sum(case when status = 'succeeded' then 1 else 0 end), 0) as succeeded,"
+                + " coalesce(sum(case when status = 'failed' then 1 else 0 end), 0) as failed"
+                + " from execution_item where execution_uid = ?", uid);
+        long succeeded = ((Number) counts.get("succeeded")).longValue();
+        long failed = ((Number) counts.get("failed")).longValue();
+        String status = failed == 0 ? "succeeded" : succeeded == 0 ? "failed" : "partial";
+        jdbc.update("update execution set status = ?, updated_at = ? where uid = ? and status = 'processing'",
+                status, now(), uid);
+        return status;
+    }
+
+    public Map<String, Object> list(@Header("from") String from, @Header("to") String to,
+                                    @Header("status") String status, @Header("skip") Integer skip,
+                                    @Header("limit") Integer limit) {
+        int effectiveSkip = skip == null ? 0 : skip;
+        int effectiveLimit = limit == null ? MAX_LIMIT : limit;
+        if (effectiveSkip < 0 || effectiveLimit < 1 || effectiveLimit > MAX_LIMIT) {
+            throw new IllegalArgumentException("'skip' must be >= 0 and 'limit' between 1 and " + MAX_LIMIT);
+        }
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (from != null) {
+            where.append(" and created_at >= ?");
+            args.add(timestamp("from", from));
+        }
+        if (to != null) {
+            where.append(" and created_at <= ?");
+            args.add(timestamp("to", to));
+        }
+        if (status != null) {
+            where.append(" and status = ?");
+            args.add(status);
+        }
+        Long count = jdbc.queryForObject("select count(*) from execution" + where, Long.class, args.toArray());
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(effectiveLimit);
+        pageArgs.add(effectiveSkip);
+        List<Map<String, Object>> executions = jdbc.query("select * from execution" + where
+                + " order by created_at desc, uid limit ? offset ?", (rs, n) -> view(rs), pageArgs.toArray());
+        for (Map<String, Object> execution : executions) {
+            execution.put("summary", summary((String) execution.get("uid")));
+        }
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("executions", executions);
+        page.put("skip", effectiveSkip);
+        page.put("limit", effectiveLimit);
+        page.put("count", count);
+        return page;
+    }
+
+    /** One execution with every item result. */
+    public Map<String, Object> get(@Header("executionUid") String uid) {
+        List<Map<String, Object>> found = jdbc.query("select * from execution where uid = ?", (rs, n) -> view(rs), uid);
+        if (found.isEmpty()) {
+            throw new ExecutionNotFoundException(uid);
+        }
+        Map<String, Object> execution = found.get(0);
+        execution.put("summary", summary(uid));
+        execution.put("items", jdbc.query("select * from execution_item where execution_uid = ? order by updated_at,"
+                + " item_key", (rs, n) -> itemView(rs), uid));
+        return execution;
+    }
+
+    private Map<String, Object> summary(String uid) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        jdbc.query("select status, count(*) as n, coalesce(sum(attempts), 0) as attempts from execution_item"
+                + " where execution_uid = ? group by status", rs -> {
+            summary.put(rs.getString("status"), rs.getLong("n"));
+            summary.merge("attempts", rs.getLong("attempts"), (a, b) -> (Long) a + (Long) b);
+        }, uid);
+        return summary;
+    }
+
+    private void saveItem(String uid, WorkItem item, String status, int attempts, String error) {
+        jdbc.update("merge into execution_item (execution_uid, item_key, type, content_type_uid, uid, locale,"
+                        + " environment, action, version, status, attempts, error, updated_at)"
+                        + " key (execution_uid, item_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                uid, item.resultKey(), item.type(), item.contentTypeUid(), item.uid(), item.locale(),
+                item.environment() != null ? item.environment() : item.environmentUid(), item.action(),
+                item.version(), status, attempts, truncate(error), now());
+    }
+
+    private void setStatus(String uid, String status) {
+        jdbc.update("update execution set status = ?, updated_at = ? where uid = ?", status, now(), uid);
+    }
+
+    private Map<String, Object> view(ResultSet rs) throws SQLException {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("uid", rs.getString("uid"));
+        v.put("channel", tree(rs.getString("channels")));
+        v.put("created_at", iso(rs.getTimestamp("created_at")));
+        v.put("updated_at", iso(rs.getTimestamp("updated_at")));
+        v.put("status", rs.getString("status"));
+        v.put("module", rs.getString("module"));
+        v.put("event", rs.getString("event"));
+        v.put("job_id", rs.getString("job_id"));
+        v.put("error", rs.getString("error"));
+        v.put("event_data", tree(rs.getString("event_data")));
+        v.put("event_headers", tree(rs.getString("event_headers")));
+        return v;
+    }
+
+    private static Map<String, Object> itemView(ResultSet rs) throws SQLException {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("type", rs.getString("type"));
+        v.put("content_type_uid", rs.getString("content_type_uid"));
+        v.put("uid", rs.getString("uid"));
+        v.put("locale", rs.getString("locale"));
+        v.put("environment", rs.getString("environment"));
+        v.put("action", rs.getString("action"));
+        v.put("version", rs.getObject("version"));
+        v.put("status", rs.getString("status"));
+        v.put("attempts", rs.getInt("attempts"));
+        v.put("error", rs.getString("error"));
+        v.put("updated_at", iso(rs.getTimestamp("updated_at")));
+        return v;
+    }
+
+    static String describe(Throwable cause) {
+        if (cause instanceof HttpOperationFailedException http) {
+            String body = http.getResponseBody() == null ? "" : http.getResponseBody();
+            return "HTTP " + http.getStatusCode() + " from " + http.getUri()
+                    + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(300, body.length())));
+        }
+        return cause == null ? "unknown failure" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    private static int attempts(Integer redeliveries) {
+        return 1 + (redeliveries == null ? 0 : redeliveries);
+    }
+
+    private static Timestamp timestamp(String name, String iso) {
+        try {
+            return Timestamp.from(OffsetDateTime.parse(iso).toInstant());
+        } catch (DateTimeParseException e) {
+            try {
+                return Timestamp.from(java.time.LocalDate.parse(iso).atStartOfDay().toInstant(ZoneOffset.UTC));
+            } catch (DateTimeParseException notADate) {
+                throw new IllegalArgumentException("'" + name + "' must be an ISO date or date-time");
+            }
+        }
+    }
+
+    private static String iso(Timestamp t) {
+        return t == null ? null : t.toInstant().toString();
+    }
+
+    private static Timestamp now() {
+        return Timestamp.from(Instant.now());
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 4000 ? s : s.substring(0, 4000);
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise execution field", e);
+        }
+    }
+
+    private JsonNode tree(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored execution field is not JSON", e);
+        }
+    }
+
+    public static class ExecutionNotFoundException extends RuntimeException {
+        public ExecutionNotFoundException(String uid) {
+            super("no execution with uid '" + uid + "'");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.cmsrouter.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.springframework.stereotype.Component;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Keeps credentials and signatures out of stored executions: their values become {@code "[redacted]"}. */
+@Component
+public class Redactor {
+    static final String REDACTED = "[redacted]";
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(authorization|token|secret|password|signature|cookie|credential).*");
+
+    public static boolean isSecret(String name) {
+        return SECRET_NAME.matcher(name).matches();
+    }
+
+    /** The request headers worth keeping (not Camel's own), secrets redacted. */
+    public Map<String, Object> headers(Map<String, Object> headers) {
+        Map<String, Object> kept = new LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            if (!name.startsWith("Camel") && !name.equalsIgnoreCase("host")) {
+                kept.put(name, isSecret(name) ? REDACTED : String.valueOf(value));
+            }
+        });
+        return kept;
+    }
+
+    /** A copy of the payload with the values of secret-named fields redacted. */
+    public JsonNode payload(JsonNode payload) {
+        JsonNode copy = payload.deepCopy();
+        redactInPlace(copy);
+        return copy;
+    }
+
+    private static void redactInPlace(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (isSecret(field.getKey()) && field.getValue().isValueNode() && !field.getValue().isNull()) {
+                    field.setValue(object.textNode(REDACTED));
+                } else {
+                    redactInPlace(field.getValue());
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            node.forEach(Redactor::redactInPlace);
+        }
+    }
+}
