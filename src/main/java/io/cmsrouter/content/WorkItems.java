@@ -26,10 +26,16 @@ public class WorkItems {
         this.cacheKeys = cacheKeys;
     }
 
-    /** The one item an entry, asset or content type event is about. */
+    /** The one item an entry, asset or content type event is about; an event that cannot name it fails. */
     public WorkItem fromEvent(@Body JsonNode event) {
         EventFacts f = EventFacts.of(event);
         JsonNode data = event.path("data");
+        String module = f.module().name().toLowerCase(java.util.Locale.ROOT);
+        require(f.itemUid() != null, module + " event without the item's uid");
+        require(f.module() == EventFacts.Module.ASSET || f.contentTypeUid() != null,
+                module + " event without data.content_type.uid");
+        require(f.action().equals("delete") || f.environmentName() != null || f.environmentUid() != null,
+                module + " " + f.action() + " event without data.environment or publish_details");
         return switch (f.module()) {
             case CONTENT_TYPE -> new WorkItem(WorkItem.CONTENT_TYPE, f.contentTypeUid(), f.contentTypeUid(), null,
                     null, null, f.action(), null, null, null);
@@ -53,20 +59,15 @@ public class WorkItems {
     }
 
     private WorkItem item(String type, String contentTypeUid, JsonNode item, EventFacts f, boolean full) {
-        String environmentUid = f.environmentUid();
-        String locale = f.locale();
-        JsonNode publishDetails = item.path("publish_details");
-        JsonNode firstDetail = publishDetails.isArray() ? publishDetails.path(0) : publishDetails;
-        if (environmentUid == null && f.environmentName() == null) {
-            // release-sourced publishes may come without data.environment: publish_details names it by uid
-            environmentUid = text(firstDetail, "environment");
-        }
-        if (locale == null) {
-            locale = text(firstDetail, "locale");
-        }
-        return new WorkItem(type, contentTypeUid, text(item, "uid"), localeOr(locale), f.environmentName(),
-                environmentUid, f.action(), version(item.get("_version")), text(item, "title"),
+        return new WorkItem(type, contentTypeUid, f.itemUid(), localeOr(f.locale()), f.environmentName(),
+                f.environmentUid(), f.action(), version(item.get("_version")), text(item, "title"),
                 full && "publish".equals(f.action()) ? restoreDollarKeys(item) : null);
+    }
+
+    private static void require(boolean condition, String reason) {
+        if (!condition) {
+            throw new IllegalArgumentException(reason);
+        }
     }
 
     static boolean isFullEntry(JsonNode entry) {

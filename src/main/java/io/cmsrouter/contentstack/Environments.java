@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cmsrouter.content.WorkItem;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.component.caffeine.CaffeineConstants;
 import org.springframework.stereotype.Component;
 
 import java.util.HashMap;
@@ -21,6 +23,18 @@ public class Environments {
             }
         }
         return names;
+    }
+
+    /**
+     * True when there is no cached lookup, or when the item in hand names an environment the cached lookup lacks
+     * (one created since it was cached), so the lookup should be refreshed from the CMA.
+     */
+    @SuppressWarnings("unchecked")
+    public boolean stale(@Header(CaffeineConstants.ACTION_HAS_RESULT) Boolean cached, @Body Object lookup,
+                         @ExchangeProperty("item") WorkItem item) {
+        // on a miss the cache leaves the body as it was, so only a hit makes the body the lookup
+        return !Boolean.TRUE.equals(cached) || (item != null && item.needsEnvironmentName()
+                && !((Map<String, String>) lookup).containsKey(item.environmentUid()));
     }
 
     /** The item with its environment name filled in; an uid the stack does not know is a permanent failure. */

@@ -70,7 +70,7 @@ public class ExecutionStore {
     }
 
     public void itemSucceeded(@ExchangeProperty("executionUid") String uid, @ExchangeProperty("item") WorkItem item,
-                              @Header(Exchange.REDELIVERY_COUNTER) Integer redeliveries) {
+                              @ExchangeProperty(RedeliveryCounter.PROPERTY) Integer redeliveries) {
         saveItem(uid, item, "succeeded", attempts(redeliveries), null);
     }
 
@@ -88,7 +88,7 @@ public class ExecutionStore {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = describe(cause);
         if (item != null) {
-            Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
+            Integer redeliveries = exchange.getProperty(RedeliveryCounter.PROPERTY, Integer.class);
             LOG.warn("Execution {}: {} {} failed: {}", uid, item.type(), item.uid(), reason);
             saveItem(uid, item, "failed", attempts(redeliveries), reason);
         } else {
@@ -113,13 +113,10 @@ public class ExecutionStore {
     }
 
     public Map<String, Object> list(@Header("from") String from, @Header("to") String to,
-                                    @Header("status") String status, @Header("skip") Integer skip,
-                                    @Header("limit") Integer limit) {
-        int effectiveSkip = skip == null ? 0 : skip;
-        int effectiveLimit = limit == null ? MAX_LIMIT : limit;
-        if (effectiveSkip < 0 || effectiveLimit < 1 || effectiveLimit > MAX_LIMIT) {
-            throw new IllegalArgumentException("'skip' must be >= 0 and 'limit' between 1 and " + MAX_LIMIT);
-        }
+                                    @Header("status") String status, @Header("skip") String skip,
+                                    @Header("limit") String limit) {
+        int effectiveSkip = number("skip", skip, 0, 0, Integer.MAX_VALUE);
+        int effectiveLimit = number("limit", limit, MAX_LIMIT, 1, MAX_LIMIT);
         StringBuilder where = new StringBuilder(" where 1 = 1");
         List<Object> args = new ArrayList<>();
         if (from != null) {
@@ -219,13 +216,35 @@ public class ExecutionStore {
         return v;
     }
 
-    static String describe(Throwable cause) {
+    /** What went wrong, in words an operator can act on: the HTTP answer, else the innermost cause's message. */
+    static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof HttpOperationFailedException) && cause.getCause() != null
+                && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
         if (cause instanceof HttpOperationFailedException http) {
             String body = http.getResponseBody() == null ? "" : http.getResponseBody();
             return "HTTP " + http.getStatusCode() + " from " + http.getUri()
                     + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(300, body.length())));
         }
         return cause == null ? "unknown failure" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    private static int number(String name, String value, int absent, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, with the accepted range
+        }
+        throw new IllegalArgumentException("'" + name + "' must be a whole number from " + min
+                + (max == Integer.MAX_VALUE ? "" : " to " + max) + ", not '" + value + "'");
     }
 
     private static int attempts(Integer redeliveries) {

@@ -42,7 +42,7 @@ public record EventFacts(Module module, String rawModule, String event, String o
             case CONTENT_TYPE -> text(item, "uid");
             case DISCUSSION, COMMENT -> firstText(text(data.path("content_type"), "uid"),
                     text(data.path("discussion"), "_content_type_uid"));
-            default -> text(data.path("content_type"), "uid");
+            default -> firstText(text(data.path("content_type"), "uid"), text(item, "_content_type_uid"));
         };
         String itemUid = switch (module) {
             case COMMENT, DISCUSSION -> firstText(text(data.path("entry"), "uid"),
@@ -50,13 +50,19 @@ public record EventFacts(Module module, String rawModule, String event, String o
             default -> text(item, "uid");
         };
         JsonNode environment = data.path("environment");
-        String locale = firstText(text(data, "locale"), text(item, "locale"));
+        // release-sourced publishes may come without data.environment: the item's publish_details names it by uid
+        JsonNode publishDetails = item.path("publish_details");
+        JsonNode firstDetail = publishDetails.isArray() ? publishDetails.path(0) : publishDetails;
+        boolean hasEnvironment = environment.isObject();
+        String environmentUid = firstText(text(environment, "uid"),
+                hasEnvironment ? null : text(firstDetail, "environment"));
+        String locale = firstText(text(data, "locale"), text(item, "locale"), text(firstDetail, "locale"));
         String outcome = outcomeOf(eventName, text(data, "status"), module);
         String jobAction = module == Module.JOB ? jobActionOf(eventName, event) : null;
         String environmentName = firstText(text(environment, "name"),
                 module == Module.JOB ? findText(event, "environment_name") : null);
         return new EventFacts(module, rawModule, eventName, outcome, contentTypeUid, itemUid,
-                text(environment, "uid"), environmentName, locale, text(data, "status"), jobId, jobAction,
+                environmentUid, environmentName, locale, text(data, "status"), jobId, jobAction,
                 text(event.path("source"), "type"));
     }
 

@@ -1,0 +1,147 @@
+package io.cmsrouter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.wiremock.spring.ConfigureWireMock;
+import org.wiremock.spring.EnableWireMock;
+import org.wiremock.spring.InjectWireMock;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The router as a user meets it: the real application on a random port, its routes loaded from routes/, its
+ * executions on disk under target/test-data, and Contentstack simulated over HTTP by WireMock.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = RouterApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+                "router.data-dir=target/test-data/${random.uuid}",
+                "contentstack.api-key=" + RouterHttpTest.API_KEY,
+                "contentstack.management-token=" + RouterHttpTest.MANAGEMENT_TOKEN,
+                "contentstack.delivery-token=" + RouterHttpTest.DELIVERY_TOKEN,
+                "contentstack.cda-rate=1000",
+                "contentstack.cma-rate=1000",
+                "router.retry.initial-delay=20",
+                "router.retry.max-delay=200",
+                "router.retry.max-redeliveries=3"
+        })
+@EnableWireMock(@ConfigureWireMock(name = "contentstack", baseUrlProperties = {"contentstack.cda-url", "contentstack.cma-url"}))
+public abstract class RouterHttpTest {
+    public static final String API_KEY = "blt_test_api_key";
+    public static final String MANAGEMENT_TOKEN = "cs_test_management_token";
+    public static final String DELIVERY_TOKEN = "cs_test_delivery_token";
+    private static final Set<String> SETTLED = Set.of("succeeded", "partial", "failed", "ignored");
+
+    protected final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @InjectWireMock("contentstack")
+    protected WireMockServer cms;
+
+    protected ContentstackSimulator stack;
+
+    @BeforeEach
+    void simulateStack() {
+        stack = new ContentstackSimulator(cms);
+    }
+
+    protected String fixture(String name) {
+        try (InputStream in = getClass().getResourceAsStream("/webhooks/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("no fixture " + name, e);
+        }
+    }
+
+    protected HttpResponse<String> post(String path, String body, String contentType) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    protected HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    /** Posts a webhook, expects the 202 ack and returns its body. */
+    protected JsonNode deliver(String webhook) {
+        HttpResponse<String> response = post("/webhooks/contentstack", webhook, "application/json");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return read(response.body());
+    }
+
+    /** Delivers a webhook and waits until its execution has settled; returns the execution. */
+    protected JsonNode deliverAndSettle(String webhook) {
+        return settled(deliver(webhook).path("execution_uid").asText());
+    }
+
+    protected JsonNode settled(String executionUid) {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> execution(executionUid), e -> SETTLED.contains(e.path("status").asText()));
+    }
+
+    protected JsonNode execution(String executionUid) {
+        HttpResponse<String> response = get("/executions/" + executionUid);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return read(response.body());
+    }
+
+    protected JsonNode item(JsonNode execution, String uid) {
+        for (JsonNode item : execution.path("items")) {
+            if (uid.equals(item.path("uid").asText())) {
+                return item;
+            }
+        }
+        throw new AssertionError("execution has no item " + uid + ": " + execution.path("items"));
+    }
+
+    protected HttpResponse<String> cachedEntry(String contentType, String uid, String environment, String locale) {
+        return get("/cache/entries/" + contentType + "/" + uid + "?environment=" + environment + "&locale=" + locale);
+    }
+
+    protected HttpResponse<String> cachedAsset(String uid, String environment) {
+        return get("/cache/assets/" + uid + "?environment=" + environment);
+    }
+
+    protected JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
