@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cmsrouter.content.WorkItem;
 import io.cmsrouter.webhook.EventFacts;
 import org.apache.camel.Body;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Headers;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,11 +218,11 @@ public class ExecutionStore {
         return v;
     }
 
-    /** What went wrong, in words an operator can act on: the HTTP answer, else the innermost cause's message. */
+    /** What went wrong, in words an operator can act on: the HTTP answer, else the first cause that is not a wrapper. */
     static String describe(Throwable failure) {
         Throwable cause = failure;
-        while (cause != null && !(cause instanceof HttpOperationFailedException) && cause.getCause() != null
-                && cause.getCause() != cause) {
+        while ((cause instanceof CamelExecutionException || cause != null && cause.getClass() == RuntimeCamelException.class)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         if (cause instanceof HttpOperationFailedException http) {
