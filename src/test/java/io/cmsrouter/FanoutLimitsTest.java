@@ -73,7 +73,7 @@ class FanoutLimitsTest extends RouterHttpTest {
         stack.job(jobId, "publish", entries, 100, "total_count");
         JsonNode execution = settled(deliver(jobWebhook(jobId, "publish")).path("execution_uid").asText());
         assertThat(execution.path("status").asText()).isEqualTo("succeeded");
-        assertThat(execution.path("summary").path("succeeded").asInt()).isEqualTo(items);
+        assertThat(execution.path("summary").path("succeeded").asInt()).as(execution.path("summary").toString()).isEqualTo(items);
     }
 
     private List<ServeEvent> cdaRequests() {

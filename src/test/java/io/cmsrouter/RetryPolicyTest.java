@@ -101,7 +101,7 @@ class RetryPolicyTest extends RouterHttpTest {
         List<ServeEvent> calls = cms.getAllServeEvents().stream()
                 .filter(e -> e.getRequest().getUrl().startsWith(PATH + "blt0retry0429"))
                 .sorted(Comparator.comparing(e -> e.getRequest().getLoggedDate())).toList();
-        assertThat(calls).hasSize(2);
+        assertThat(calls).as(execution.toString()).hasSize(2);
         long waitedMillis = calls.get(1).getRequest().getLoggedDate().getTime()
                 - calls.get(0).getRequest().getLoggedDate().getTime();
         // the configured backoff starts at 20 ms in tests; only Retry-After explains a wait of a second

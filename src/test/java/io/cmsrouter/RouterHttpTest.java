@@ -2,6 +2,7 @@ package io.cmsrouter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -82,9 +84,15 @@ public abstract class RouterHttpTest {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
-    /** Posts a webhook, expects the 202 ack and returns its body. */
+    /**
+     * Posts a webhook as a new event, expects the 202 ack and returns its body. Tests deliver the same fixtures many
+     * times, so each delivery gets a unique top-level marker; without it the router would rightly take a repeat for
+     * a redelivery (see DeduplicationTest, which posts raw bodies).
+     */
     protected JsonNode deliver(String webhook) {
-        HttpResponse<String> response = post("/webhooks/contentstack", webhook, "application/json");
+        ObjectNode event = (ObjectNode) read(webhook);
+        event.put("test_delivery", UUID.randomUUID().toString());
+        HttpResponse<String> response = post("/webhooks/contentstack", event.toString(), "application/json");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return read(response.body());
     }

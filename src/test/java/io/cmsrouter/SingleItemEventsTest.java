@@ -98,7 +98,7 @@ class SingleItemEventsTest extends RouterHttpTest {
         deliverAndSettle(production.replace("en-us", "fr-fr"));
 
         JsonNode execution = deliverAndSettle("{\"module\": \"entry\", \"event\": \"delete\", \"api_key\": \"blt1\","
-                + " \"triggered_at\": \"2026-01-01T00:00:00.000Z\", \"data\": {\"entry\": {\"uid\": \"blt0entry0delete1\","
+                + " \"triggered_at\": \"2026-06-01T00:00:00.000Z\", \"data\": {\"entry\": {\"uid\": \"blt0entry0delete1\","
                 + " \"title\": \"Concise\", \"locale\": \"en-us\"}, \"content_type\": {\"uid\": \"article\"}}}");
 
         assertThat(execution.path("status").asText()).isEqualTo("succeeded");
@@ -128,7 +128,7 @@ class SingleItemEventsTest extends RouterHttpTest {
         deliverAndSettle(webhook);
 
         deliverAndSettle("{\"module\": \"asset\", \"event\": \"delete\", \"api_key\": \"blt1\", \"triggered_at\":"
-                + " \"2026-01-01T00:00:00.000Z\", \"data\": {\"asset\": {\"uid\": \"blt0asset0delete1\"}}}");
+                + " \"2026-06-01T00:00:00.000Z\", \"data\": {\"asset\": {\"uid\": \"blt0asset0delete1\"}}}");
 
         assertThat(cachedAsset("blt0asset0delete1", "blank").statusCode()).isEqualTo(404);
     }

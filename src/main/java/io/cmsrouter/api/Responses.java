@@ -1,6 +1,7 @@
 package io.cmsrouter.api;
 
 import io.cmsrouter.execution.ExecutionStore;
+import io.cmsrouter.execution.Intake;
 import io.cmsrouter.webhook.InvalidWebhookException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -25,6 +26,15 @@ public class Responses {
         return body;
     }
 
+    /** A redelivery of an event already recorded: 200 with the first execution, nothing processed twice. */
+    public Map<String, Object> duplicate(Exchange exchange, @ExchangeProperty("executionUid") String executionUid) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("execution_uid", executionUid);
+        body.put("duplicate", true);
+        return body;
+    }
+
     public Map<String, Object> notFound(Exchange exchange) {
         return error(exchange, 404, "not found in the cache");
     }
@@ -34,6 +44,12 @@ public class Responses {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String request = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class) + " "
                 + exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        if (cause instanceof Intake.ServiceUnavailableException draining) {
+            exchange.getMessage().setHeader("Retry-After", draining.getRetryAfterSeconds());
+        }
+        if (cause instanceof ExecutionStore.NothingToRetryException nothing) {
+            return error(exchange, 409, nothing.getMessage());
+        }
         if (cause instanceof InvalidWebhookException invalid) {
             LOG.info("Refused {}: {} {}", request, invalid.getStatus(), invalid.getMessage());
             return error(exchange, invalid.getStatus(), invalid.getMessage());

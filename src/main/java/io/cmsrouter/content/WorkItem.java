@@ -2,13 +2,18 @@ package io.cmsrouter.content;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
 /**
  * One thing to apply to the cache: an entry or asset to publish, unpublish or delete in one environment and locale,
  * or a content type whose entries are deleted. {@code payload} is the full item when the webhook carried it; a
- * concise payload leaves it null and the item is fetched from the Content Delivery API.
+ * concise payload leaves it null and the item is fetched from the Content Delivery API. {@code version} and
+ * {@code eventTime} order events for the same item (see {@link ContentStore}).
  */
 public record WorkItem(String type, String contentTypeUid, String uid, String locale, String environment,
-                       String environmentUid, String action, Integer version, String title, JsonNode payload) {
+                       String environmentUid, String action, Integer version, String title, JsonNode payload,
+                       Instant eventTime) {
 
     public static final String ENTRY = "entry";
     public static final String ASSET = "asset";
@@ -27,7 +32,8 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
     }
 
     public WorkItem withEnvironment(String name) {
-        return new WorkItem(type, contentTypeUid, uid, locale, name, environmentUid, action, version, title, payload);
+        return new WorkItem(type, contentTypeUid, uid, locale, name, environmentUid, action, version, title, payload,
+                eventTime);
     }
 
     /** The cache key of this item in its environment and locale. */
@@ -40,6 +46,18 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
     public String resultKey() {
         return String.join("|", type, nullToEmpty(contentTypeUid), nullToEmpty(uid), nullToEmpty(locale),
                 nullToEmpty(environment != null ? environment : environmentUid));
+    }
+
+    /** An ISO timestamp from a payload, or {@code fallback} when it is absent or unreadable. */
+    public static Instant instant(String iso, Instant fallback) {
+        if (iso == null || iso.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(iso);
+        } catch (DateTimeParseException unreadable) {
+            return fallback;
+        }
     }
 
     private static String nullToEmpty(String s) {

@@ -8,6 +8,7 @@ import io.cmsrouter.webhook.EventFacts;
 import org.apache.camel.Body;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -38,9 +39,10 @@ public class WorkItems {
                 module + " " + f.action() + " event without data.environment or publish_details");
         return switch (f.module()) {
             case CONTENT_TYPE -> new WorkItem(WorkItem.CONTENT_TYPE, f.contentTypeUid(), f.contentTypeUid(), null,
-                    null, null, f.action(), null, null, null);
-            case ASSET -> item(WorkItem.ASSET, null, data.path("asset"), f, isFullAsset(data.path("asset")));
-            default -> item(WorkItem.ENTRY, f.contentTypeUid(), data.path("entry"), f, isFullEntry(data.path("entry")));
+                    null, null, f.action(), null, null, null, eventTime(event));
+            case ASSET -> item(WorkItem.ASSET, null, data.path("asset"), f, isFullAsset(data.path("asset")), eventTime(event));
+            default -> item(WorkItem.ENTRY, f.contentTypeUid(), data.path("entry"), f, isFullEntry(data.path("entry")),
+                    eventTime(event));
         };
     }
 
@@ -53,15 +55,20 @@ public class WorkItems {
             boolean asset = EventFacts.ASSET_CONTENT_TYPE.equals(contentType) || "asset".equals(text(i, "type"));
             items.add(new WorkItem(asset ? WorkItem.ASSET : WorkItem.ENTRY, asset ? null : contentType,
                     text(i, "uid"), localeOr(text(i, "locale")), f.environmentName(), f.environmentUid(),
-                    actionOf(text(i, "action")), version(i.get("version")), text(i, "title"), null));
+                    actionOf(text(i, "action")), version(i.get("version")), text(i, "title"), null, eventTime(event)));
         }
         return items;
     }
 
-    private WorkItem item(String type, String contentTypeUid, JsonNode item, EventFacts f, boolean full) {
+    private WorkItem item(String type, String contentTypeUid, JsonNode item, EventFacts f, boolean full, Instant time) {
         return new WorkItem(type, contentTypeUid, f.itemUid(), localeOr(f.locale()), f.environmentName(),
                 f.environmentUid(), f.action(), version(item.get("_version")), text(item, "title"),
-                full && "publish".equals(f.action()) ? restoreDollarKeys(item) : null);
+                full && "publish".equals(f.action()) ? restoreDollarKeys(item) : null, time);
+    }
+
+    /** When Contentstack fired the event: its triggered_at (a redelivery carries a fresh one; dedupe absorbs those). */
+    static Instant eventTime(JsonNode event) {
+        return WorkItem.instant(text(event, "triggered_at"), Instant.now());
     }
 
     private static void require(boolean condition, String reason) {

@@ -10,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,11 +55,15 @@ public class JobPages {
         Map<String, String> environmentNames = exchange.getProperty("environmentNames", Map.class);
         String executionUid = exchange.getProperty("executionUid", String.class);
         String jobAction = job.path("action").asText("publish").toLowerCase(Locale.ROOT);
+        // items order by when they were published; the job's own time stands in for items that do not say
+        Instant jobTime = WorkItem.instant(job.path("updated_at").asText(null),
+                WorkItem.instant(job.path("created_at").asText(null), Instant.now()));
 
         JsonNode items = page.path("items");
         List<WorkItem> work = new ArrayList<>(items.size());
         for (JsonNode i : items) {
-            WorkItem item = toWorkItem(i, jobAction, environmentNames);
+            WorkItem item = toWorkItem(i, jobAction, environmentNames,
+                    WorkItem.instant(i.path("published_at").asText(null), jobTime));
             JsonNode details = i.path("publish_details");
             if ("failed".equalsIgnoreCase(details.path("status").asText())) {
                 executions.itemSkipped(executionUid, item,
@@ -72,7 +77,7 @@ public class JobPages {
         return work;
     }
 
-    private WorkItem toWorkItem(JsonNode i, String jobAction, Map<String, String> environmentNames) {
+    private WorkItem toWorkItem(JsonNode i, String jobAction, Map<String, String> environmentNames, Instant jobTime) {
         String type = "asset".equals(i.path("type").asText()) ? WorkItem.ASSET : WorkItem.ENTRY;
         String locale = firstNonEmpty(i.path("locale").asText(""), i.path("publish_locale").asText(""),
                 cacheKeys.masterLocale());
@@ -82,7 +87,7 @@ public class JobPages {
         return new WorkItem(type, type.equals(WorkItem.ENTRY) ? i.path("content_type").path("uid").asText(null) : null,
                 i.path("uid").asText(null), locale, environmentNames.get(environmentUid), environmentUid, action,
                 version != null && version.canConvertToInt() ? version.asInt() : null,
-                i.path("title").asText(null), null);
+                i.path("title").asText(null), null, jobTime);
     }
 
     /** {@code total_count} (or {@code count}) arrives on the first page only; without it, a short page is the last. */

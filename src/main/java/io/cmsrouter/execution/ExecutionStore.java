@@ -15,12 +15,17 @@ import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Component;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Executions: what happened to each accepted webhook, on disk (H2 by default) under {@code router.data-dir}.
@@ -41,25 +47,78 @@ public class ExecutionStore {
     public static final int MAX_LIMIT = 100;
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
     private final ObjectMapper mapper;
     private final Redactor redactor;
+    private final Fingerprints fingerprints;
+    private final Duration dedupeWindow;
+    private final Duration retention;
+    private final Instant startedAt = Instant.now();
 
-    public ExecutionStore(JdbcTemplate jdbc, ObjectMapper mapper, Redactor redactor) {
+    public ExecutionStore(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, ObjectMapper mapper,
+                          Redactor redactor, Fingerprints fingerprints,
+                          @Value("${router.dedupe.window}") Duration dedupeWindow,
+                          @Value("${router.executions.retention}") Duration retention) {
         this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactionManager);
         this.mapper = mapper;
         this.redactor = redactor;
+        this.fingerprints = fingerprints;
+        this.dedupeWindow = dedupeWindow;
+        this.retention = retention;
     }
 
-    /** Writes the accepted webhook (secrets redacted) and returns its execution uid. */
-    public String record(@Body JsonNode event, @ExchangeProperty("channels") List<String> channels,
-                         @Headers Map<String, Object> headers) {
-        String uid = UUID.randomUUID().toString();
-        Timestamp now = now();
-        jdbc.update("insert into execution (uid, created_at, updated_at, status, module, event, channels, event_data,"
-                        + " event_headers, job_id) values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)",
-                uid, now, now, event.path("module").asText(), event.path("event").asText(), json(channels),
-                json(redactor.payload(event)), json(redactor.headers(headers)), EventFacts.findText(event, "job_id"));
-        return uid;
+    /** An accepted webhook's execution, and whether it is a redelivery of one already recorded. */
+    public record Recorded(String uid, boolean duplicate) {
+    }
+
+    /**
+     * Writes the accepted webhook (secrets redacted) unless the same delivery was recorded within the dedupe window:
+     * Contentstack redelivers with a fresh triggered_at, so deliveries equal apart from triggered_at are one event.
+     * Concurrent twins race on the delivery's primary key; the losers get the winner's execution.
+     */
+    public Recorded record(@Body JsonNode event, @ExchangeProperty("channels") List<String> channels,
+                           @Headers Map<String, Object> headers) {
+        String fingerprint = fingerprints.of(event);
+        try {
+            return transactions.execute(tx -> {
+                Timestamp now = now();
+                String earlier = deliveredWithinWindow(fingerprint, now);
+                if (earlier != null) {
+                    return new Recorded(earlier, true);
+                }
+                jdbc.update("delete from delivery where fingerprint = ?", fingerprint);
+                String uid = UUID.randomUUID().toString();
+                jdbc.update("insert into execution (uid, created_at, updated_at, status, module, event, channels,"
+                                + " event_data, event_headers, job_id) values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)",
+                        uid, now, now, event.path("module").asText(), event.path("event").asText(), json(channels),
+                        json(redactor.payload(event)), json(redactor.headers(headers)),
+                        EventFacts.findText(event, "job_id"));
+                jdbc.update("insert into delivery (fingerprint, execution_uid, received_at) values (?, ?, ?)",
+                        fingerprint, uid, now);
+                return new Recorded(uid, false);
+            });
+        } catch (DuplicateKeyException concurrentTwin) {
+            return new Recorded(winnerOf(fingerprint), true);
+        }
+    }
+
+    /** The execution of the twin that won the race; its transaction may still be committing. */
+    private String winnerOf(String fingerprint) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            String winner = deliveredWithinWindow(fingerprint, now());
+            if (winner != null) {
+                return winner;
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        throw new IllegalStateException("a concurrent delivery of the same event did not commit");
+    }
+
+    private String deliveredWithinWindow(String fingerprint, Timestamp now) {
+        List<String> found = jdbc.queryForList("select execution_uid from delivery where fingerprint = ?"
+                + " and received_at >= ?", String.class, fingerprint, Timestamp.from(now.toInstant().minus(dedupeWindow)));
+        return found.isEmpty() ? null : found.get(0);
     }
 
     public void markProcessing(@ExchangeProperty("executionUid") String uid) {
@@ -71,9 +130,13 @@ public class ExecutionStore {
         setStatus(uid, "ignored");
     }
 
-    public void itemSucceeded(@ExchangeProperty("executionUid") String uid, @ExchangeProperty("item") WorkItem item,
-                              @ExchangeProperty(RedeliveryCounter.PROPERTY) Integer redeliveries) {
-        saveItem(uid, item, "succeeded", attempts(redeliveries), null);
+    /** The item was applied, or left alone because the cache already holds a newer event for it (superseded). */
+    public void itemApplied(@ExchangeProperty("executionUid") String uid, @ExchangeProperty("item") WorkItem item,
+                            @ExchangeProperty(RedeliveryCounter.PROPERTY) Integer redeliveries,
+                            @ExchangeProperty("applied") Boolean applied) {
+        boolean superseded = Boolean.FALSE.equals(applied);
+        saveItem(uid, item, superseded ? "superseded" : "succeeded", attempts(redeliveries),
+                superseded ? "the cache holds a newer event for this item" : null);
     }
 
     public void itemSkipped(String uid, WorkItem item, String reason) {
@@ -100,6 +163,62 @@ public class ExecutionStore {
         }
     }
 
+    /** True when a resumed or retried execution already applied this item (it is not applied twice). */
+    public boolean alreadyApplied(@ExchangeProperty("executionUid") String uid, @ExchangeProperty("item") WorkItem item) {
+        return !jdbc.queryForList("select 1 from execution_item where execution_uid = ? and item_key = ?"
+                + " and status in ('succeeded', 'superseded')", uid, item.resultKey()).isEmpty();
+    }
+
+    /**
+     * Executions a previous run of the service left received or in progress, oldest first. Only those last touched
+     * before this process started: anything newer is already being handled by this one.
+     */
+    public List<String> unfinished() {
+        return jdbc.queryForList("select uid from execution where status in ('received', 'processing')"
+                + " and updated_at < ? order by created_at", String.class, Timestamp.from(startedAt));
+    }
+
+    /** Puts a recorded execution back on the exchange (event as body, uid and channels as properties) to run again. */
+    public JsonNode reload(@Body String uid, Exchange exchange) {
+        Map<String, Object> row = jdbc.queryForMap("select channels, event_data from execution where uid = ?", uid);
+        exchange.setProperty("executionUid", uid);
+        exchange.setProperty("channels", mapper.convertValue(tree((String) row.get("channels")), List.class));
+        return tree((String) row.get("event_data"));
+    }
+
+    /**
+     * Schedules a failed or partial execution to run again from its recorded event. Items already applied are
+     * skipped, so only what failed is redone.
+     */
+    public Map<String, Object> scheduleRetry(@Header("executionUid") String uid) {
+        List<String> status = jdbc.queryForList("select status from execution where uid = ?", String.class, uid);
+        if (status.isEmpty()) {
+            throw new ExecutionNotFoundException(uid);
+        }
+        if (!List.of("failed", "partial").contains(status.get(0))) {
+            throw new NothingToRetryException(uid, status.get(0));
+        }
+        Long failedItems = jdbc.queryForObject("select count(*) from execution_item where execution_uid = ?"
+                + " and status = 'failed'", Long.class, uid);
+        jdbc.update("update execution set status = 'received', error = null, updated_at = ? where uid = ?", now(), uid);
+        Map<String, Object> notice = new LinkedHashMap<>();
+        notice.put("notice", "Retry scheduled");
+        notice.put("execution_uid", uid);
+        notice.put("failed_items", failedItems);
+        return notice;
+    }
+
+    /** Deletes executions older than the retention, and dedupe records older than the dedupe window. */
+    public int purge() {
+        Instant now = Instant.now();
+        int purged = jdbc.update("delete from execution where created_at < ?", Timestamp.from(now.minus(retention)));
+        jdbc.update("delete from delivery where received_at < ?", Timestamp.from(now.minus(dedupeWindow)));
+        if (purged > 0) {
+            LOG.info("Purged {} executions older than {}", purged, retention);
+        }
+        return purged;
+    }
+
     /** Settles a processing execution's status from its items; one that failed as a whole or was ignored stays so. */
     public String finish(@ExchangeProperty("executionUid") String uid) {
         Map<String, Object> counts = jdbc.queryForMap("select"
@@ -115,8 +234,8 @@ public class ExecutionStore {
     }
 
     public Map<String, Object> list(@Header("from") String from, @Header("to") String to,
-                                    @Header("status") String status, @Header("skip") String skip,
-                                    @Header("limit") String limit) {
+                                    @Header("status") String status, @Header("query") String query,
+                                    @Header("skip") String skip, @Header("limit") String limit) {
         int effectiveSkip = number("skip", skip, 0, 0, Integer.MAX_VALUE);
         int effectiveLimit = number("limit", limit, MAX_LIMIT, 1, MAX_LIMIT);
         StringBuilder where = new StringBuilder(" where 1 = 1");
@@ -130,8 +249,16 @@ public class ExecutionStore {
             args.add(timestamp("to", to));
         }
         if (status != null) {
-            where.append(" and status = ?");
-            args.add(status);
+            List<String> statuses = List.of(status.split(","));
+            where.append(" and status in (").append(String.join(", ", java.util.Collections.nCopies(statuses.size(), "?")))
+                    .append(")");
+            args.addAll(statuses.stream().map(String::trim).toList());
+        }
+        if (query != null) {
+            StatusCodes.Range range = StatusCodes.parseQuery(query, mapper);
+            where.append(" and ").append(StatusCodes.SQL).append(" between ? and ?");
+            args.add(range.min());
+            args.add(range.max());
         }
         Long count = jdbc.queryForObject("select count(*) from execution" + where, Long.class, args.toArray());
         List<Object> pageArgs = new ArrayList<>(args);
@@ -193,6 +320,7 @@ public class ExecutionStore {
         v.put("created_at", iso(rs.getTimestamp("created_at")));
         v.put("updated_at", iso(rs.getTimestamp("updated_at")));
         v.put("status", rs.getString("status"));
+        v.put("status_code", StatusCodes.of(rs.getString("status")));
         v.put("module", rs.getString("module"));
         v.put("event", rs.getString("event"));
         v.put("job_id", rs.getString("job_id"));
@@ -290,6 +418,12 @@ public class ExecutionStore {
             return mapper.readTree(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored execution field is not JSON", e);
+        }
+    }
+
+    public static class NothingToRetryException extends RuntimeException {
+        public NothingToRetryException(String uid, String status) {
+            super("execution '" + uid + "' is " + status + "; only failed or partial executions can be retried");
         }
     }
 

@@ -1,0 +1,74 @@
+package io.cmsrouter.execution;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * An HTTP-style code per execution status, so Contentstack's executions filter works here too:
+ * {@code query={"status":{"$gte":"400","$lte":"599"}}} lists the dead letters (failed and partial executions).
+ * received and processing are 202, succeeded 200, ignored 204, partial 424 (some items failed), failed 500.
+ */
+final class StatusCodes {
+    static final String SQL = "(case status when 'succeeded' then 200 when 'ignored' then 204 when 'partial' then 424"
+            + " when 'failed' then 500 else 202 end)";
+
+    record Range(int min, int max) {
+    }
+
+    private StatusCodes() {
+    }
+
+    static int of(String status) {
+        return switch (status) {
+            case "succeeded" -> 200;
+            case "ignored" -> 204;
+            case "partial" -> 424;
+            case "failed" -> 500;
+            default -> 202;
+        };
+    }
+
+    /** Reads {@code {"status": {"$gte": "400", "$lte": "599"}}} ($gt, $lt and $eq too, numbers or strings). */
+    static Range parseQuery(String query, ObjectMapper mapper) {
+        JsonNode status;
+        try {
+            status = mapper.readTree(query).path("status");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("'query' must be JSON such as {\"status\":{\"$gte\":\"400\",\"$lte\":\"599\"}}");
+        }
+        if (status.isMissingNode()) {
+            throw new IllegalArgumentException("'query' supports the 'status' field only");
+        }
+        if (status.isValueNode()) {
+            int code = code(status);
+            return new Range(code, code);
+        }
+        int min = 0;
+        int max = 999;
+        if (status.has("$eq")) {
+            min = max = code(status.get("$eq"));
+        }
+        if (status.has("$gte")) {
+            min = code(status.get("$gte"));
+        }
+        if (status.has("$gt")) {
+            min = code(status.get("$gt")) + 1;
+        }
+        if (status.has("$lte")) {
+            max = code(status.get("$lte"));
+        }
+        if (status.has("$lt")) {
+            max = code(status.get("$lt")) - 1;
+        }
+        return new Range(min, max);
+    }
+
+    private static int code(JsonNode value) {
+        try {
+            return Integer.parseInt(value.asText().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("status codes in 'query' must be numbers, not '" + value.asText() + "'");
+        }
+    }
+}
