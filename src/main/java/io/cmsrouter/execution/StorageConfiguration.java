@@ -20,7 +20,9 @@ public class StorageConfiguration {
     public DataSource dataSource(DataSourceProperties properties, @Value("${router.data-dir}") String dataDir) {
         if (properties.getUrl() == null || properties.getUrl().isBlank()) {
             Path database = Path.of(dataDir).toAbsolutePath().normalize().resolve("db").resolve("router");
-            properties.setUrl("jdbc:h2:file:" + database + ";DB_CLOSE_ON_EXIT=FALSE");
+            // WRITE_DELAY=0: a commit reaches the file before the webhook is acknowledged; H2's default writes it
+            // up to a second later, and a killed process would lose an event it had already acked
+            properties.setUrl("jdbc:h2:file:" + database + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         }
         return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
     }

@@ -1,0 +1,252 @@
+package io.cmsrouter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.cmsrouter.ContentstackSimulator.jobAsset;
+import static io.cmsrouter.ContentstackSimulator.jobEntry;
+import static io.cmsrouter.ContentstackSimulator.jobWebhook;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged service as a separate process, killed with SIGKILL before the ack, right after the ack and in the
+ * middle of a bulk job's fan-out, and restarted on the same data dir against a simulated stack with latency. In the
+ * end every acknowledged event is applied, every item is cached as the newest event says, nothing is stuck, and the
+ * job was not redone from scratch. Counts: -Dcrash.items / -Dcrash.singles (the crash profile runs 2,000 and 200).
+ */
+class CrashRecoveryIT {
+    private static final int ITEMS = Integer.getInteger("crash.items", 400);
+    private static final int SINGLES = Integer.getInteger("crash.singles", 60);
+    private static final String JOB = "job-crash";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private WireMockServer cms;
+    private Path dataDir;
+    private Process router;
+    private int port;
+    private int starts;
+
+    @BeforeEach
+    void simulateStack() throws IOException {
+        cms = new WireMockServer(options().dynamicPort());
+        cms.start();
+        cms.setGlobalFixedDelay(20);
+        ContentstackSimulator stack = new ContentstackSimulator(cms);
+        List<ObjectNode> items = new ArrayList<>();
+        for (int i = 0; i < ITEMS; i++) {
+            items.add(i % 5 == 0 ? jobAsset("crash-asset-" + i, "en-us", "blt0env0production", "success")
+                    : jobEntry("crash-entry-" + i, "article", "en-us", "blt0env0production", "success"));
+        }
+        stack.job(JOB, "publish", items, 100, "total_count");
+        dataDir = Files.createTempDirectory(Path.of("target"), "crash-data-");
+    }
+
+    @AfterEach
+    void stop() {
+        if (router != null) {
+            router.destroyForcibly();
+        }
+        cms.stop();
+    }
+
+    @Test
+    void killedAtAnyPointLosesNothingAndAppliesEverythingOnce() throws Exception {
+        Map<String, String> acked = new ConcurrentHashMap<>();
+        List<String> singles = new ArrayList<>();
+        for (int i = 0; i < SINGLES; i++) {
+            singles.add(concisePublish("crash-single-" + i, "2026-03-25T10:00:00.000Z"));
+        }
+
+        // 1. before the ack: kill while single events are arriving
+        start();
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        for (String webhook : singles) {
+            senders.submit(() -> deliver(webhook, acked));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() >= Math.min(10, SINGLES));
+        kill();
+        senders.shutdown();
+        assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+        // 2. right after the ack of a bulk job
+        start();
+        String jobExecution = deliver(jobWebhook(JOB, "publish"), acked);
+        assertThat(jobExecution).isNotNull();
+        kill();
+
+        // 3. in the middle of the job's fan-out
+        start();
+        await().atMost(Duration.ofSeconds(120)).until(() -> cdaRequests() >= ITEMS / 3);
+        kill();
+        long fetchedBeforeLastCrash = cdaRequests();
+        assertThat(fetchedBeforeLastCrash).isLessThan(ITEMS + SINGLES);
+
+        // restart; Contentstack redelivers what was never acknowledged, and unpublishes a tenth of the singles
+        start();
+        for (String webhook : singles) {
+            deliver(webhook, acked);
+        }
+        List<String> unpublished = new ArrayList<>();
+        for (int i = 0; i < SINGLES; i += 10) {
+            unpublished.add("crash-single-" + i);
+            deliver(concisePublish("crash-single-" + i, "2026-03-25T11:00:00.000Z")
+                    .replace("\"publish\"", "\"unpublish\""), acked);
+        }
+
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(500)).until(this::nothingUnfinished);
+
+        for (String uid : acked.values()) {
+            JsonNode execution = getJson("/executions/" + uid);
+            assertThat(execution.path("status").asText()).as(uid).isIn("succeeded", "ignored");
+        }
+        assertThat(acked.values()).contains(jobExecution);
+        assertThat(getJson("/executions/" + jobExecution).path("summary").path("succeeded").asInt()).isEqualTo(ITEMS);
+        for (int i = 0; i < ITEMS; i++) {
+            String path = i % 5 == 0 ? "/cache/assets/crash-asset-" + i + "?environment=production"
+                    : "/cache/entries/article/crash-entry-" + i + "?environment=production&locale=en-us";
+            assertThat(status(path)).as(path).isEqualTo(200);
+        }
+        for (int i = 0; i < SINGLES; i++) {
+            String uid = "crash-single-" + i;
+            int expected = unpublished.contains(uid) ? 404 : 200;
+            assertThat(status("/cache/entries/article/" + uid + "?environment=production&locale=en-us")).as(uid)
+                    .isEqualTo(expected);
+        }
+        // resumed, not redone: beyond each item once, only what was in flight at a kill was fetched again
+        long jobFetches = cms.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().contains("/crash-")
+                && !e.getRequest().getUrl().contains("crash-single")).count();
+        assertThat(jobFetches).isBetween((long) ITEMS, ITEMS + 3L * 8 + 10);
+
+        // graceful shutdown: webhooks arriving while it drains are refused with 503 and Retry-After, never lost
+        router.destroy();
+        for (int i = 0; router.isAlive() && i < 200; i++) {
+            HttpResponse<String> response = postOrNull(concisePublish("crash-late-" + i, "2026-03-25T12:00:00.000Z"));
+            if (response != null) {
+                assertThat(response.statusCode()).as(response.body()).isIn(202, 503);
+                if (response.statusCode() == 503) {
+                    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                }
+            }
+        }
+        assertThat(router.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private String concisePublish(String uid, String triggeredAt) {
+        return "{\"module\": \"entry\", \"api_key\": \"" + RouterHttpTest.API_KEY + "\", \"event\": \"publish\","
+                + " \"triggered_at\": \"" + triggeredAt + "\", \"data\": {\"entry\": {\"uid\": \"" + uid + "\","
+                + " \"title\": \"" + uid + "\", \"locale\": \"en-us\", \"_version\": 1}, \"content_type\": {\"uid\":"
+                + " \"article\"}, \"environment\": {\"uid\": \"blt0env0production\", \"name\": \"production\"},"
+                + " \"action\": \"publish\", \"status\": \"success\", \"locale\": \"en-us\"}}";
+    }
+
+    /** Posts a webhook; an acknowledged one (202, or 200 for a redelivery) is remembered by its execution. */
+    private String deliver(String webhook, Map<String, String> acked) {
+        HttpResponse<String> response = postOrNull(webhook);
+        if (response == null || (response.statusCode() != 202 && response.statusCode() != 200)) {
+            return null;
+        }
+        String uid = read(response.body()).path("execution_uid").asText();
+        acked.put(uid, uid);
+        return uid;
+    }
+
+    private HttpResponse<String> postOrNull(String body) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri("/webhooks/contentstack")).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException refusedOrCut) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private boolean nothingUnfinished() throws Exception {
+        return getJson("/executions?status=received,processing&limit=1").path("count").asLong() == 0;
+    }
+
+    private long cdaRequests() {
+        return cms.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().startsWith("/v3/content_types/")
+                || e.getRequest().getUrl().startsWith("/v3/assets/")).count();
+    }
+
+    private void start() throws Exception {
+        port = freePort();
+        File log = Path.of("target", "crash-router-" + (++starts) + ".log").toFile();
+        router = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                System.getProperty("router.jar"),
+                "--server.port=" + port,
+                "--router.data-dir=" + dataDir.toAbsolutePath(),
+                "--contentstack.cda-url=" + cms.baseUrl(),
+                "--contentstack.cma-url=" + cms.baseUrl(),
+                "--contentstack.api-key=" + RouterHttpTest.API_KEY,
+                "--contentstack.management-token=" + RouterHttpTest.MANAGEMENT_TOKEN,
+                "--contentstack.delivery-token=" + RouterHttpTest.DELIVERY_TOKEN,
+                "--contentstack.cda-rate=100",
+                "--router.retry.initial-delay=50")
+                .redirectErrorStream(true).redirectOutput(log).start();
+        // routes are up once the executions API answers
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> status("/executions?limit=1") == 200);
+    }
+
+    private void kill() throws InterruptedException {
+        router.destroyForcibly();
+        assertThat(router.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private int status(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private JsonNode getJson(String path) throws Exception {
+        return read(http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(body, e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.cmsrouter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Redeliveries are processed once; events for the same item end in the newest event's state, whatever the order. */
+class OnceAndInOrderTest extends RouterHttpTest {
+
+    private String publish(String uid, int version, String triggeredAt) {
+        return fixture("entry-publish-concise.json").replace("blt0entry0concise1", uid)
+                .replace("\"_version\": 7", "\"_version\": " + version)
+                .replace("2026-03-25T10:00:00.000Z", triggeredAt);
+    }
+
+    private String fullPublish(String uid, int version, String title, String triggeredAt) {
+        return publish(uid, version, triggeredAt).replace("\"title\": \"Concise\"",
+                "\"title\": \"" + title + "\", \"url\": \"/" + uid + "\"");
+    }
+
+    private String unpublish(String uid, int version, String triggeredAt) {
+        return publish(uid, version, triggeredAt).replace("\"event\": \"publish\"", "\"event\": \"unpublish\"")
+                .replace("\"action\": \"publish\"", "\"action\": \"unpublish\"");
+    }
+
+    @Test
+    void sameEventDeliveredTwentyTimesConcurrentlyIsProcessedOnce() throws Exception {
+        String webhook = publish("blt0storm0entry1", 7, "2026-03-25T10:00:00.000Z");
+        ExecutorService senders = Executors.newFixedThreadPool(20);
+        List<Callable<HttpResponse<String>>> deliveries = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            // each redelivery carries a fresh triggered_at, as Contentstack's do
+            String redelivery = webhook.replace("2026-03-25T10:00:00.000Z", "2026-03-25T10:00:" + String.format("%02d", i) + ".000Z");
+            deliveries.add(() -> post("/webhooks/contentstack", redelivery, "application/json"));
+        }
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        for (Future<HttpResponse<String>> f : senders.invokeAll(deliveries)) {
+            responses.add(f.get());
+        }
+        senders.shutdown();
+
+        Set<String> executions = new HashSet<>();
+        int accepted = 0;
+        for (HttpResponse<String> response : responses) {
+            JsonNode body = read(response.body());
+            executions.add(body.path("execution_uid").asText());
+            if (response.statusCode() == 202) {
+                accepted++;
+            } else {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(body.path("duplicate").asBoolean()).isTrue();
+            }
+        }
+        assertThat(accepted).isEqualTo(1);
+        assertThat(executions).hasSize(1);
+        assertThat(settled(executions.iterator().next()).path("status").asText()).isEqualTo("succeeded");
+        cms.verify(1, getRequestedFor(urlPathEqualTo("/v3/content_types/article/entries/blt0storm0entry1")));
+    }
+
+    @Test
+    void redeliveryAfterProcessingIsAcknowledgedWithTheFirstExecution() {
+        String webhook = publish("blt0redeliver01", 7, "2026-03-25T10:00:00.000Z");
+        HttpResponse<String> first = post("/webhooks/contentstack", webhook, "application/json");
+        String uid = read(first.body()).path("execution_uid").asText();
+        settled(uid);
+
+        HttpResponse<String> again = post("/webhooks/contentstack",
+                webhook.replace("2026-03-25T10:00:00.000Z", "2026-03-25T10:05:00.000Z"), "application/json");
+
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(read(again.body()).path("execution_uid").asText()).isEqualTo(uid);
+        assertThat(read(again.body()).path("duplicate").asBoolean()).isTrue();
+        cms.verify(1, getRequestedFor(urlPathEqualTo("/v3/content_types/article/entries/blt0redeliver01")));
+    }
+
+    @Test
+    void unpublishArrivingBeforeAnOlderPublishLeavesTheItemEvicted() {
+        deliverAndSettle(fullPublish("blt0order0entry1", 5, "First", "2026-03-25T10:00:00.000Z"));
+
+        JsonNode unpublished = deliverAndSettle(unpublish("blt0order0entry1", 5, "2026-03-25T10:10:00.000Z"));
+        // the publish Contentstack sent before the unpublish arrives last
+        JsonNode latePublish = deliverAndSettle(fullPublish("blt0order0entry1", 5, "Late", "2026-03-25T10:05:00.000Z"));
+
+        assertThat(item(unpublished, "blt0order0entry1").path("status").asText()).isEqualTo("succeeded");
+        assertThat(item(latePublish, "blt0order0entry1").path("status").asText()).isEqualTo("superseded");
+        assertThat(cachedEntry("article", "blt0order0entry1", "production", "en-us").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void newerVersionArrivingFirstIsKept() {
+        deliverAndSettle(fullPublish("blt0order0entry2", 6, "Version six", "2026-03-25T10:06:00.000Z"));
+        deliverAndSettle(fullPublish("blt0order0entry2", 5, "Version five", "2026-03-25T10:07:00.000Z"));
+
+        JsonNode cached = read(cachedEntry("article", "blt0order0entry2", "production", "en-us").body());
+        assertThat(cached.path("title").asText()).isEqualTo("Version six");
+        assertThat(cached.path("_version").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void republishAfterUnpublishIsCachedAgain() {
+        deliverAndSettle(fullPublish("blt0order0entry3", 2, "Before", "2026-03-25T10:00:00.000Z"));
+        deliverAndSettle(unpublish("blt0order0entry3", 2, "2026-03-25T10:01:00.000Z"));
+        deliverAndSettle(fullPublish("blt0order0entry3", 3, "After", "2026-03-25T10:02:00.000Z"));
+
+        assertThat(read(cachedEntry("article", "blt0order0entry3", "production", "en-us").body()).path("title").asText())
+                .isEqualTo("After");
+    }
+}
