@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cmsrouter.content.WorkItem;
 import io.cmsrouter.webhook.EventFacts;
 import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -53,10 +54,11 @@ public class ExecutionStore {
     private final Fingerprints fingerprints;
     private final Duration dedupeWindow;
     private final Duration retention;
+    private final CamelContext camel;
     private final Instant startedAt = Instant.now();
 
     public ExecutionStore(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, ObjectMapper mapper,
-                          Redactor redactor, Fingerprints fingerprints,
+                          Redactor redactor, Fingerprints fingerprints, CamelContext camel,
                           @Value("${router.dedupe.window}") Duration dedupeWindow,
                           @Value("${router.executions.retention}") Duration retention) {
         this.jdbc = jdbc;
@@ -66,6 +68,7 @@ public class ExecutionStore {
         this.fingerprints = fingerprints;
         this.dedupeWindow = dedupeWindow;
         this.retention = retention;
+        this.camel = camel;
     }
 
     /** An accepted webhook's execution, and whether it is a redelivery of one already recorded. */
@@ -149,6 +152,10 @@ public class ExecutionStore {
      */
     public void recordFailure(Exchange exchange) {
         String uid = exchange.getProperty("executionUid", String.class);
+        if (cutShortByShutdown()) {
+            LOG.info("Execution {} interrupted by shutdown; it resumes on the next start", uid);
+            return;
+        }
         WorkItem item = exchange.getProperty("item", WorkItem.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = describe(cause);
@@ -221,6 +228,9 @@ public class ExecutionStore {
 
     /** Settles a processing execution's status from its items; one that failed as a whole or was ignored stays so. */
     public String finish(@ExchangeProperty("executionUid") String uid) {
+        if (cutShortByShutdown()) {
+            return "processing";
+        }
         Map<String, Object> counts = jdbc.queryForMap("select"
                 + " coalesce(sum(case when status = 'succeeded' then 1 else 0 end), 0) as succeeded,"
                 + " coalesce(sum(case when status = 'failed' then 1 else 0 end), 0) as failed"
@@ -359,6 +369,14 @@ public class ExecutionStore {
                     + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(300, body.length())));
         }
         return cause == null ? "unknown failure" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    /**
+     * True once the shutdown grace period has run out and Camel is forcing in-flight work to stop: failures then
+     * are the shutdown's, not the work's, so the execution is left unfinished and resumes on the next start.
+     */
+    private boolean cutShortByShutdown() {
+        return camel.getShutdownStrategy().isForceShutdown();
     }
 
     private static int number(String name, String value, int absent, int min, int max) {
