@@ -111,4 +111,26 @@ class BulkJobTest extends RouterHttpTest {
         assertThat(cachedAsset("blt0rel0asset00033", "production").statusCode()).isEqualTo(200);
         assertThat(cachedAsset("blt0rel0asset00044", "production").statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void supersededItemsCountAsHandledWhenSettlingTheStatus() {
+        // already cached at a newer version: the job's copy is superseded, not failed
+        deliverAndSettle(fixture("entry-publish-concise.json").replace("blt0entry0concise1", "blt0newer0entry1")
+                .replace("\"_version\": 7", "\"_version\": 9, \"url\": \"/newer\"")
+                .replace("2026-03-25T10:00:00.000Z", "2026-03-26T10:00:00.000Z"));
+        cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/v3/content_types/article/entries/blt0newer0entry1"))
+                .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        "{\"entry\": {\"uid\": \"blt0newer0entry1\", \"_version\": 8}}")));
+        cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/v3/content_types/article/entries/blt0gone0entry1"))
+                .atPriority(1).willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(422)));
+        stack.job("job-superseded", "publish", List.of(
+                jobEntry("blt0newer0entry1", "article", "en-us", "blt0env0production", "success"),
+                jobEntry("blt0gone0entry1", "article", "en-us", "blt0env0production", "success")), 100, "total_count");
+
+        JsonNode execution = settled(deliver(jobWebhook("job-superseded", "publish")).path("execution_uid").asText());
+
+        assertThat(item(execution, "blt0newer0entry1").path("status").asText()).isEqualTo("superseded");
+        assertThat(item(execution, "blt0gone0entry1").path("status").asText()).isEqualTo("failed");
+        assertThat(execution.path("status").asText()).isEqualTo("partial");
+    }
 }

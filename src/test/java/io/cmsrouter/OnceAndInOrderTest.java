@@ -118,4 +118,33 @@ class OnceAndInOrderTest extends RouterHttpTest {
         assertThat(read(cachedEntry("article", "blt0order0entry3", "production", "en-us").body()).path("title").asText())
                 .isEqualTo("After");
     }
+
+    @Test
+    void sameVersionPublishedAgainAfterAnUnpublishIsNotTakenForARedelivery() {
+        String publish = fullPublish("blt0again0entry1", 4, "Again", "2026-03-25T10:00:00.000Z");
+        post("/webhooks/contentstack", publish, "application/json");
+        HttpResponse<String> unpublished = post("/webhooks/contentstack",
+                unpublish("blt0again0entry1", 4, "2026-03-25T10:01:00.000Z"), "application/json");
+        settled(read(unpublished.body()).path("execution_uid").asText());
+
+        // the editor publishes the same version again: same payload as the first, a later triggered_at
+        HttpResponse<String> republished = post("/webhooks/contentstack",
+                publish.replace("2026-03-25T10:00:00.000Z", "2026-03-25T10:02:00.000Z"), "application/json");
+
+        assertThat(republished.statusCode()).as(republished.body()).isEqualTo(202);
+        settled(read(republished.body()).path("execution_uid").asText());
+        assertThat(cachedEntry("article", "blt0again0entry1", "production", "en-us").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void deleteOutranksAnOlderPublishInAnEnvironmentNeverCached() {
+        deliverAndSettle("{\"module\": \"entry\", \"event\": \"delete\", \"api_key\": \"blt1\","
+                + " \"triggered_at\": \"2026-03-25T10:10:00.000Z\", \"data\": {\"entry\": {\"uid\": \"blt0deleted0entry\"},"
+                + " \"content_type\": {\"uid\": \"article\"}}}");
+
+        JsonNode late = deliverAndSettle(fullPublish("blt0deleted0entry", 3, "Gone", "2026-03-25T10:05:00.000Z"));
+
+        assertThat(item(late, "blt0deleted0entry").path("status").asText()).isEqualTo("superseded");
+        assertThat(cachedEntry("article", "blt0deleted0entry", "production", "en-us").statusCode()).isEqualTo(404);
+    }
 }

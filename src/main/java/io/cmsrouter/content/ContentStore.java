@@ -24,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Last write wins by event order, never by arrival: an event is applied unless the store already holds a newer one
  * for the same key. Newer means a higher {@code _version} when both are known, else a later event time
  * (triggered_at for single events and releases, published_at or the job's time for job items). Unpublish and delete
- * leave a tombstone that keeps its order, so an older publish arriving afterwards changes nothing.
+ * leave a tombstone that keeps its order, and a delete is remembered per item (or content type) even where nothing
+ * was stored, so an older publish arriving afterwards changes nothing.
  */
 @Component("contentStore")
 public class ContentStore {
@@ -71,6 +72,9 @@ public class ContentStore {
         }
         Timestamp at = Timestamp.from(item.eventTime());
         args.add(at);
+        // remembered for keys the store never held, so an older publish arriving later cannot bring it back
+        jdbc.update("merge into deletion (subject, event_time) key (subject) select ?, greatest(?, coalesce("
+                + "(select event_time from deletion where subject = ?), ?))", deletionOf(item), at, deletionOf(item), at);
         List<String> keys = jdbc.queryForList("select cache_key from content_item where " + match
                 + " and event_time <= ?", String.class, args.toArray());
         for (String key : keys) {
@@ -87,8 +91,15 @@ public class ContentStore {
         return true;
     }
 
-    /** The cached JSON for a key, from the durable copy (what a Caffeine miss falls back to); null when absent. */
-    public String load(@Header(CaffeineConstants.KEY) String key) {
+    /**
+     * The cached JSON for a key, or null. A miss in memory loads the durable copy inside Caffeine's per-key
+     * compute, so a concurrent write or eviction of that key cannot be overtaken by a stale load.
+     */
+    public String read(@Header(CaffeineConstants.KEY) String key) {
+        return content.get(key, this::load);
+    }
+
+    private String load(String key) {
         List<String> found = jdbc.queryForList("select body from content_item where cache_key = ? and body is not null",
                 String.class, key);
         return found.isEmpty() ? null : found.get(0);
@@ -101,7 +112,7 @@ public class ContentStore {
         try {
             List<Map<String, Object>> stored = jdbc.queryForList(
                     "select version, event_time from content_item where cache_key = ?", key);
-            if (!stored.isEmpty() && isNewer(stored.get(0), version, item.eventTime())) {
+            if (!stored.isEmpty() && isNewer(stored.get(0), version, item.eventTime()) || deletedAfter(item)) {
                 return false;
             }
             jdbc.update("merge into content_item (cache_key, type, content_type_uid, uid, environment, locale, body,"
@@ -117,6 +128,21 @@ public class ContentStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the item, or its content type, was deleted by an event later than this one. */
+    private boolean deletedAfter(WorkItem item) {
+        List<String> subjects = new ArrayList<>(List.of(deletionOf(item)));
+        if (WorkItem.ENTRY.equals(item.type())) {
+            subjects.add(String.join("|", WorkItem.CONTENT_TYPE, item.contentTypeUid()));
+        }
+        return !jdbc.queryForList("select 1 from deletion where subject in (?, ?) and event_time > ?",
+                subjects.get(0), subjects.get(subjects.size() - 1), Timestamp.from(item.eventTime())).isEmpty();
+    }
+
+    private static String deletionOf(WorkItem item) {
+        return WorkItem.CONTENT_TYPE.equals(item.type()) ? String.join("|", WorkItem.CONTENT_TYPE, item.contentTypeUid())
+                : String.join("|", item.type(), String.valueOf(item.contentTypeUid()), item.uid());
     }
 
     /** Whether the stored event is newer than the incoming one (see the class comment for the rule). */

@@ -42,10 +42,13 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
                 : CacheKeys.asset(environment, locale, uid);
     }
 
-    /** Identifies the item's result row on its execution. */
+    /**
+     * Identifies the item's result row on its execution. The environment uid is preferred: it is known before the
+     * name is looked up, so the key does not change when the lookup completes.
+     */
     public String resultKey() {
         return String.join("|", type, nullToEmpty(contentTypeUid), nullToEmpty(uid), nullToEmpty(locale),
-                nullToEmpty(environment != null ? environment : environmentUid));
+                nullToEmpty(environmentUid != null ? environmentUid : environment));
     }
 
     /** An ISO timestamp from a payload, or {@code fallback} when it is absent or unreadable. */

@@ -83,20 +83,24 @@ public class ExecutionStore {
     public Recorded record(@Body JsonNode event, @ExchangeProperty("channels") List<String> channels,
                            @Headers Map<String, Object> headers) {
         String fingerprint = fingerprints.of(event);
+        String subject = subjectOf(event);
         try {
             return transactions.execute(tx -> {
                 Timestamp now = now();
                 String earlier = deliveredWithinWindow(fingerprint, now);
-                if (earlier != null) {
+                if (earlier != null && !supersededSince(earlier, subject)) {
                     return new Recorded(earlier, true);
                 }
-                jdbc.update("delete from delivery where fingerprint = ?", fingerprint);
+                // expired, or a newer event about the same subject came since: this is a new event after all
+                jdbc.update("delete from delivery where fingerprint = ? and (received_at < ? or execution_uid = ?)",
+                        fingerprint, Timestamp.from(now.toInstant().minus(dedupeWindow)), earlier);
                 String uid = UUID.randomUUID().toString();
                 jdbc.update("insert into execution (uid, created_at, updated_at, status, module, event, channels,"
-                                + " event_data, event_headers, job_id) values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)",
+                                + " event_data, event_headers, job_id, event_body, subject)"
+                                + " values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?)",
                         uid, now, now, event.path("module").asText(), event.path("event").asText(), json(channels),
                         json(redactor.payload(event)), json(redactor.headers(headers)),
-                        EventFacts.findText(event, "job_id"));
+                        EventFacts.findText(event, "job_id"), json(event), subject);
                 jdbc.update("insert into delivery (fingerprint, execution_uid, received_at) values (?, ?, ?)",
                         fingerprint, uid, now);
                 return new Recorded(uid, false);
@@ -116,6 +120,24 @@ public class ExecutionStore {
             LockSupport.parkNanos(1_000_000);
         }
         throw new IllegalStateException("a concurrent delivery of the same event did not commit");
+    }
+
+    /**
+     * Whether another event about the same subject arrived after the earlier delivery: then an equal delivery is
+     * not a redelivery but the same change made again (publish, unpublish, publish the same version).
+     */
+    private boolean supersededSince(String earlierUid, String subject) {
+        return !jdbc.queryForList("select 1 from execution later join execution earlier on earlier.uid = ?"
+                + " where later.subject = ? and later.created_at > earlier.created_at", earlierUid, subject).isEmpty();
+    }
+
+    /** What an event is about: its job, or its module and item (content type uid and item uid). */
+    static String subjectOf(JsonNode event) {
+        EventFacts f = EventFacts.of(event);
+        if (f.jobId() != null) {
+            return "job|" + f.jobId();
+        }
+        return String.join("|", f.module().name(), String.valueOf(f.contentTypeUid()), String.valueOf(f.itemUid()));
     }
 
     private String deliveredWithinWindow(String fingerprint, Timestamp now) {
@@ -187,10 +209,10 @@ public class ExecutionStore {
 
     /** Puts a recorded execution back on the exchange (event as body, uid and channels as properties) to run again. */
     public JsonNode reload(@Body String uid, Exchange exchange) {
-        Map<String, Object> row = jdbc.queryForMap("select channels, event_data from execution where uid = ?", uid);
+        Map<String, Object> row = jdbc.queryForMap("select channels, event_body from execution where uid = ?", uid);
         exchange.setProperty("executionUid", uid);
         exchange.setProperty("channels", mapper.convertValue(tree((String) row.get("channels")), List.class));
-        return tree((String) row.get("event_data"));
+        return tree((String) row.get("event_body"));
     }
 
     /**
@@ -198,16 +220,18 @@ public class ExecutionStore {
      * skipped, so only what failed is redone.
      */
     public Map<String, Object> scheduleRetry(@Header("executionUid") String uid) {
-        List<String> status = jdbc.queryForList("select status from execution where uid = ?", String.class, uid);
-        if (status.isEmpty()) {
-            throw new ExecutionNotFoundException(uid);
-        }
-        if (!List.of("failed", "partial").contains(status.get(0))) {
+        // one statement decides, so two concurrent retries cannot both schedule a run
+        int scheduled = jdbc.update("update execution set status = 'received', error = null, updated_at = ?"
+                + " where uid = ? and status in ('failed', 'partial')", now(), uid);
+        if (scheduled == 0) {
+            List<String> status = jdbc.queryForList("select status from execution where uid = ?", String.class, uid);
+            if (status.isEmpty()) {
+                throw new ExecutionNotFoundException(uid);
+            }
             throw new NothingToRetryException(uid, status.get(0));
         }
         Long failedItems = jdbc.queryForObject("select count(*) from execution_item where execution_uid = ?"
                 + " and status = 'failed'", Long.class, uid);
-        jdbc.update("update execution set status = 'received', error = null, updated_at = ? where uid = ?", now(), uid);
         Map<String, Object> notice = new LinkedHashMap<>();
         notice.put("notice", "Retry scheduled");
         notice.put("execution_uid", uid);
@@ -231,8 +255,9 @@ public class ExecutionStore {
         if (cutShortByShutdown()) {
             return "processing";
         }
+        // superseded items were handled (a newer event already stood); skipped ones were Contentstack's failures
         Map<String, Object> counts = jdbc.queryForMap("select"
-                + " coalesce(sum(case when status = 'succeeded' then 1 else 0 end), 0) as succeeded,"
+                + " coalesce(sum(case when status in ('succeeded', 'superseded') then 1 else 0 end), 0) as succeeded,"
                 + " coalesce(sum(case when status = 'failed' then 1 else 0 end), 0) as failed"
                 + " from execution_item where execution_uid = ?", uid);
         long succeeded = ((Number) counts.get("succeeded")).longValue();
@@ -310,13 +335,19 @@ public class ExecutionStore {
         return summary;
     }
 
+    /** Saves an item's result; attempts add up over the runs of an execution (first run, resume, retries). */
     private void saveItem(String uid, WorkItem item, String status, int attempts, String error) {
-        jdbc.update("merge into execution_item (execution_uid, item_key, type, content_type_uid, uid, locale,"
-                        + " environment, action, version, status, attempts, error, updated_at)"
-                        + " key (execution_uid, item_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                uid, item.resultKey(), item.type(), item.contentTypeUid(), item.uid(), item.locale(),
-                item.environment() != null ? item.environment() : item.environmentUid(), item.action(),
-                item.version(), status, attempts, truncate(error), now());
+        String environment = item.environment() != null ? item.environment() : item.environmentUid();
+        int updated = jdbc.update("update execution_item set environment = ?, version = ?, status = ?,"
+                        + " attempts = attempts + ?, error = ?, updated_at = ? where execution_uid = ? and item_key = ?",
+                environment, item.version(), status, attempts, truncate(error), now(), uid, item.resultKey());
+        if (updated == 0) {
+            jdbc.update("insert into execution_item (execution_uid, item_key, type, content_type_uid, uid, locale,"
+                            + " environment, action, version, status, attempts, error, updated_at)"
+                            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    uid, item.resultKey(), item.type(), item.contentTypeUid(), item.uid(), item.locale(), environment,
+                    item.action(), item.version(), status, attempts, truncate(error), now());
+        }
     }
 
     private void setStatus(String uid, String status) {

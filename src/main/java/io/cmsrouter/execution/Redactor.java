@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public class Redactor {
     static final String REDACTED = "[redacted]";
     private static final Pattern SECRET_NAME =
-            Pattern.compile("(?i).*(authorization|token|secret|password|signature|cookie|credential).*");
+            Pattern.compile("(?i).*(authorization|token|secret|password|signature|cookie|credential|api[-_]?key).*");
 
     public static boolean isSecret(String name) {
         return SECRET_NAME.matcher(name).matches();
@@ -42,7 +42,7 @@ public class Redactor {
         if (node instanceof ObjectNode object) {
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                if (isSecret(field.getKey()) && field.getValue().isValueNode() && !field.getValue().isNull()) {
+                if (isSecret(field.getKey()) && !field.getValue().isNull()) {
                     field.setValue(object.textNode(REDACTED));
                 } else {
                     redactInPlace(field.getValue());
