@@ -210,6 +210,8 @@ class CrashRecoveryIT {
                 "--contentstack.management-token=" + RouterHttpTest.MANAGEMENT_TOKEN,
                 "--contentstack.delivery-token=" + RouterHttpTest.DELIVERY_TOKEN,
                 "--contentstack.cda-rate=100",
+                "--router.security.signature=off",
+                "--router.admin-token=" + RouterHttpTest.ADMIN_TOKEN,
                 "--router.retry.initial-delay=50")
                 .redirectErrorStream(true).redirectOutput(log).start();
         // routes are up once the executions API answers
@@ -223,13 +225,13 @@ class CrashRecoveryIT {
     }
 
     private int status(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(RouterHttpTest.asOperator(HttpRequest.newBuilder(uri(path))).timeout(Duration.ofSeconds(10))
+                .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private JsonNode getJson(String path) throws Exception {
-        return read(http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return read(http.send(RouterHttpTest.asOperator(HttpRequest.newBuilder(uri(path))).timeout(Duration.ofSeconds(10))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     private JsonNode read(String body) {

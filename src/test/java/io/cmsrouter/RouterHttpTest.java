@@ -42,13 +42,17 @@ import static org.awaitility.Awaitility.await;
                 "contentstack.cma-rate=1000",
                 "router.retry.initial-delay=20",
                 "router.retry.max-delay=200",
-                "router.retry.max-redeliveries=3"
+                "router.retry.max-redeliveries=3",
+                // these tests are about routing; WebhookSecurityTest covers signatures with them on
+                "router.security.signature=off",
+                "router.admin-token=" + RouterHttpTest.ADMIN_TOKEN
         })
 @EnableWireMock(@ConfigureWireMock(name = "contentstack", baseUrlProperties = {"contentstack.cda-url", "contentstack.cma-url"}))
 public abstract class RouterHttpTest {
     public static final String API_KEY = "blt_test_api_key";
     public static final String MANAGEMENT_TOKEN = "cs_test_management_token";
     public static final String DELIVERY_TOKEN = "cs_test_delivery_token";
+    public static final String ADMIN_TOKEN = "router_test_admin_token";
     private static final Set<String> SETTLED = Set.of("succeeded", "partial", "failed", "ignored");
 
     protected final ObjectMapper json = new ObjectMapper();
@@ -75,13 +79,31 @@ public abstract class RouterHttpTest {
         }
     }
 
+    /** POSTs as Contentstack would to the webhook, and as an operator (with the admin token) anywhere else. */
     protected HttpResponse<String> post(String path, String body, String contentType) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return send(path.startsWith("/webhooks/") ? request : asOperator(request));
     }
 
+    /** GETs as an operator, with the admin token. */
     protected HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return send(asOperator(HttpRequest.newBuilder(uri(path)).GET()));
+    }
+
+    protected static HttpRequest.Builder asOperator(HttpRequest.Builder request) {
+        return request.header("Authorization", "Bearer " + ADMIN_TOKEN);
+    }
+
+    protected HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -138,18 +160,7 @@ public abstract class RouterHttpTest {
         }
     }
 
-    private URI uri(String path) {
+    protected URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

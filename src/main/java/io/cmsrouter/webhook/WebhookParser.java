@@ -1,18 +1,26 @@
 package io.cmsrouter.webhook;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** Turns a webhook body into a JSON tree and checks the envelope every Contentstack webhook has. */
 @Component("webhooks")
 public class WebhookParser {
     private final ObjectMapper mapper;
+    private final int maxDepth;
 
-    public WebhookParser(ObjectMapper mapper) {
-        this.mapper = mapper;
+    public WebhookParser(@Value("${router.security.max-json-depth:64}") int maxDepth) {
+        // deeply nested JSON is refused while it is read, before it can cost stack or memory
+        this.maxDepth = maxDepth;
+        this.mapper = new ObjectMapper(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build()).build());
     }
 
     public JsonNode parse(@Body byte[] body) {
@@ -22,6 +30,8 @@ public class WebhookParser {
         JsonNode event;
         try {
             event = mapper.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw new InvalidWebhookException(400, "JSON is nested deeper than " + maxDepth + " levels");
         } catch (JsonProcessingException e) {
             throw new InvalidWebhookException(400, "body is not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {

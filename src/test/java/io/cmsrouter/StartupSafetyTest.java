@@ -1,0 +1,35 @@
+package io.cmsrouter;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The service does not start with its management endpoints open unless that is said explicitly. */
+class StartupSafetyTest {
+
+    /** Starts the router as an operator would, with command-line settings over config/application.yaml. */
+    private ConfigurableApplicationContext start(String... settings) {
+        String[] args = new String[settings.length + 2];
+        args[0] = "--server.port=0";
+        args[1] = "--router.data-dir=target/test-data/startup-safety";
+        System.arraycopy(settings, 0, args, 2, settings.length);
+        return new SpringApplicationBuilder(RouterApplication.class).run(args);
+    }
+
+    @Test
+    void refusesToStartWithoutAnAdminToken() {
+        assertThatThrownBy(() -> start("--router.admin-token=").close())
+                .hasStackTraceContaining("router.admin-token (ROUTER_ADMIN_TOKEN) is not set");
+    }
+
+    @Test
+    void startsWithoutATokenWhenToldTheEndpointsMayBeOpen() {
+        try (ConfigurableApplicationContext context = start("--router.admin-token=", "--router.admin-token-required=false",
+                "--router.security.signature=off")) {
+            assertThat(context.isRunning()).isTrue();
+        }
+    }
+}
