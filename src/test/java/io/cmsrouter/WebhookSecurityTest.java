@@ -284,6 +284,10 @@ class WebhookSecurityTest extends RouterHttpTest {
         assertThat(meters.counter("router.webhooks.rejected", "reason", "destination-auth").count()).isEqualTo(before + 1);
         assertThat(output.getAll()).contains("Refused POST").doesNotContain(BASIC_PASSWORD, BEARER, HMAC_NEW, HMAC_OLD,
                 CUSTOM_HEADER, ADMIN_TOKEN, DELIVERY_TOKEN, MANAGEMENT_TOKEN);
+        // nor the stored executions, whose headers carried the destination credentials and the signature
+        String stored = get("/executions?limit=100").body();
+        assertThat(stored).contains("blt0log0entry2").doesNotContain(BASIC_PASSWORD, CUSTOM_HEADER,
+                basic("contentstack", BASIC_PASSWORD).substring(6));
     }
 
     @Test

@@ -2,10 +2,14 @@ package io.cmsrouter.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cmsrouter.security.SecurityProperties;
 import org.springframework.stereotype.Component;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -16,6 +20,14 @@ public class Redactor {
     private static final Pattern SECRET_NAME =
             Pattern.compile("(?i).*(authorization|token|secret|password|signature|cookie|credential|api[-_]?key).*");
 
+    /** Custom destination headers (router.security.headers) carry secrets whatever they are called. */
+    private final Set<String> secretHeaders;
+
+    public Redactor(SecurityProperties security) {
+        this.secretHeaders = security.getHeaders().keySet().stream()
+                .map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
+
     public static boolean isSecret(String name) {
         return SECRET_NAME.matcher(name).matches();
     }
@@ -25,7 +37,8 @@ public class Redactor {
         Map<String, Object> kept = new LinkedHashMap<>();
         headers.forEach((name, value) -> {
             if (!name.startsWith("Camel") && !name.equalsIgnoreCase("host")) {
-                kept.put(name, isSecret(name) ? REDACTED : String.valueOf(value));
+                boolean secret = isSecret(name) || secretHeaders.contains(name.toLowerCase(Locale.ROOT));
+                kept.put(name, secret ? REDACTED : String.valueOf(value));
             }
         });
         return kept;
