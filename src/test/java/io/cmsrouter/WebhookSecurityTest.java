@@ -175,7 +175,13 @@ class WebhookSecurityTest extends RouterHttpTest {
                         "\"event\": {\"name\": \"update\"}")))),
                 new Case("data is a string", 422, "'data'", r -> resign(r.body(r.body().replace("\"data\": {", "\"data\": \"x\", \"was\": {")))),
                 new Case("module missing", 422, "'module' is missing", r -> resign(r.body(r.body().replace("\"module\": \"entry\",", "")))),
-                new Case("GET instead of POST", 405, "", r -> new Request("GET", r.path(), null, r.headers())));
+                new Case("GET instead of POST", 405, "", r -> new Request("GET", r.path(), null, r.headers())),
+                new Case("thousands of empty v1 values", 401, "v1=<base64>",
+                        r -> r.with("X-Contentstack-Request-Signature", "v1=,".repeat(1500) + "v1=")),
+                new Case("HMAC timestamp out of range", 401, "unix seconds",
+                        r -> r.with("X-Contentstack-Request-Signature", null).with("x-contentstack-hmac-signature",
+                                "t=9223372036854775807,v1=00")),
+                new Case("text after the JSON object", 400, "not valid JSON", r -> resign(r.body(r.body() + " trailing"))));
     }
 
     private static Request resign(Request r) {
@@ -288,6 +294,16 @@ class WebhookSecurityTest extends RouterHttpTest {
         String stored = get("/executions?limit=100").body();
         assertThat(stored).contains("blt0log0entry2").doesNotContain(BASIC_PASSWORD, CUSTOM_HEADER,
                 basic("contentstack", BASIC_PASSWORD).substring(6));
+    }
+
+    @Test
+    void queryParametersOfTheWebhookUrlAreNotStored() {
+        String body = freshBody("blt0query0entry");
+        HttpResponse<String> response = send("POST", "/webhooks/contentstack?sig=query-secret-8d2", body, genuine(body));
+        assertThat(response.statusCode()).isEqualTo(202);
+
+        String stored = get("/executions/" + read(response.body()).path("execution_uid").asText()).body();
+        assertThat(stored).contains("event_headers").doesNotContain("query-secret-8d2");
     }
 
     @Test

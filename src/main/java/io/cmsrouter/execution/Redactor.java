@@ -32,16 +32,30 @@ public class Redactor {
         return SECRET_NAME.matcher(name).matches();
     }
 
-    /** The request headers worth keeping (not Camel's own), secrets redacted. */
+    /**
+     * The request headers worth keeping, secrets redacted. Camel's own headers and the query parameters (which the
+     * HTTP consumer also sets as headers, and which may carry a secret of any name) are left out.
+     */
     public Map<String, Object> headers(Map<String, Object> headers) {
+        Set<String> queryParameters = queryParameterNames(headers.get("CamelHttpQuery"));
         Map<String, Object> kept = new LinkedHashMap<>();
         headers.forEach((name, value) -> {
-            if (!name.startsWith("Camel") && !name.equalsIgnoreCase("host")) {
+            if (!name.startsWith("Camel") && !name.equalsIgnoreCase("host")
+                    && !queryParameters.contains(name.toLowerCase(Locale.ROOT))) {
                 boolean secret = isSecret(name) || secretHeaders.contains(name.toLowerCase(Locale.ROOT));
                 kept.put(name, secret ? REDACTED : String.valueOf(value));
             }
         });
         return kept;
+    }
+
+    private static Set<String> queryParameterNames(Object query) {
+        if (query == null || query.toString().isBlank()) {
+            return Set.of();
+        }
+        return java.util.Arrays.stream(query.toString().split("&"))
+                .map(pair -> java.net.URLDecoder.decode(pair.split("=", 2)[0], java.nio.charset.StandardCharsets.UTF_8))
+                .map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     }
 
     /** A copy of the payload with the values of secret-named fields redacted. */

@@ -1,5 +1,6 @@
 package io.cmsrouter.security;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -22,7 +23,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What is checked before a request reaches the routes: on the webhook, the content type (415) and the body size
@@ -32,6 +35,7 @@ import java.util.Locale;
 @Configuration(proxyBeanMethods = false)
 public class HttpHygieneFilter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHygieneFilter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Bean
     public FilterRegistrationBean<OncePerRequestFilter> webhookHygiene(SecurityProperties security) {
@@ -91,7 +95,10 @@ public class HttpHygieneFilter {
         LOG.info("Refused {} {}: {} {}", request.getMethod(), request.getRequestURI(), status, reason);
         response.setStatus(status);
         response.setContentType("application/json");
-        response.getWriter().write("{\"error\":\"" + reason.replace("\"", "'") + "\",\"status\":" + status + "}");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", reason);
+        body.put("status", status);
+        JSON.writeValue(response.getOutputStream(), body);
     }
 
     /** The body, or null when it is longer than {@code max} bytes. */

@@ -34,6 +34,7 @@ public class PublicKeys {
     private final Duration refreshInterval;
     private volatile PublicKey key;
     private volatile Instant fetchedAt = Instant.MIN;
+    private final java.util.concurrent.locks.ReentrantLock fetching = new java.util.concurrent.locks.ReentrantLock();
 
     public PublicKeys(ObjectMapper mapper, @Value("${contentstack.public-keys-url}") String url,
                       SecurityProperties security) {
@@ -42,14 +43,36 @@ public class PublicKeys {
         this.refreshInterval = security.getKeyRefreshInterval();
     }
 
-    /** The current key, fetching it on first use; null when it cannot be had. */
+    /** The current key, fetching it on first use (concurrent first requests wait for that fetch); null when it cannot be had. */
     public PublicKey current() {
         PublicKey k = key;
-        return k != null ? k : refresh();
+        if (k != null) {
+            return k;
+        }
+        fetching.lock();
+        try {
+            return key != null ? key : fetch();
+        } finally {
+            fetching.unlock();
+        }
     }
 
-    /** Fetches the key again unless it was fetched within the refresh interval; returns the key now held. */
-    public synchronized PublicKey refresh() {
+    /**
+     * Fetches the key again unless it was fetched within the refresh interval, or another request is fetching it
+     * (that request waits, the others go on with the key held); returns the key now held.
+     */
+    public PublicKey refresh() {
+        if (Instant.now().isBefore(fetchedAt.plus(refreshInterval)) || !fetching.tryLock()) {
+            return key;
+        }
+        try {
+            return fetch();
+        } finally {
+            fetching.unlock();
+        }
+    }
+
+    private PublicKey fetch() {
         if (Instant.now().isBefore(fetchedAt.plus(refreshInterval))) {
             return key;
         }

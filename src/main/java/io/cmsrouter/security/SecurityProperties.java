@@ -42,7 +42,10 @@ public class SecurityProperties {
     public Signature getSignature() { return signature; }
     public void setSignature(Signature signature) { this.signature = signature; }
     public List<String> getHmacSecrets() { return hmacSecrets; }
-    public void setHmacSecrets(List<String> hmacSecrets) { this.hmacSecrets = hmacSecrets; }
+    /** Blank entries (an empty list item, "a,,b") are not secrets: HMAC with an empty key would match anyone's. */
+    public void setHmacSecrets(List<String> hmacSecrets) {
+        this.hmacSecrets = hmacSecrets.stream().filter(secret -> secret != null && !secret.isBlank()).toList();
+    }
     public Basic getBasic() { return basic; }
     public String getBearerToken() { return bearerToken; }
     public void setBearerToken(String bearerToken) { this.bearerToken = bearerToken; }

@@ -45,6 +45,8 @@ public class WebhookVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookVerifier.class);
     static final String RSA_HEADER = "X-Contentstack-Request-Signature";
     static final String HMAC_HEADER = "x-contentstack-hmac-signature";
+    /** Signature values checked per request at most: enough for a key or secret rotation, not a work multiplier. */
+    static final int MAX_SIGNATURES = 4;
 
     private final SecurityProperties security;
     private final PublicKeys keys;
@@ -125,21 +127,11 @@ public class WebhookVerifier {
     }
 
     private void checkRsa(byte[] body, String header) {
-        List<byte[]> signatures = new ArrayList<>();
-        for (String part : header.split(",")) {
-            int eq = part.indexOf('=');
-            if (eq > 0 && part.substring(0, eq).trim().equals("v1")) {
-                try {
-                    signatures.add(Base64.getDecoder().decode(part.substring(eq + 1).trim()));
-                } catch (IllegalArgumentException notBase64) {
-                    // a malformed value cannot match; the others may
-                }
-            }
-        }
-        if (signatures.isEmpty()) {
-            throw reject("signature-malformed", RSA_HEADER + " has no v1=<base64> value");
-        }
         PublicKey key = keys.current();
+        List<byte[]> signatures = rsaSignatures(header, key);
+        if (signatures.isEmpty()) {
+            throw reject("signature-malformed", RSA_HEADER + " has no v1=<base64> value of a signature's length");
+        }
         if (key != null && rsaMatches(key, body, signatures)) {
             return;
         }
@@ -152,6 +144,29 @@ public class WebhookVerifier {
             return;
         }
         throw reject("signature-invalid", "the signature does not match the body");
+    }
+
+    /**
+     * The v1 values worth checking: base64 of exactly the key's signature length, at most a few (rotation needs two).
+     * Each check costs a hash of the whole body, so a header stuffed with values must not multiply that work.
+     */
+    private static List<byte[]> rsaSignatures(String header, PublicKey key) {
+        int length = key instanceof java.security.interfaces.RSAPublicKey rsa ? (rsa.getModulus().bitLength() + 7) / 8 : -1;
+        List<byte[]> signatures = new ArrayList<>();
+        for (String part : header.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equals("v1") && signatures.size() < MAX_SIGNATURES) {
+                try {
+                    byte[] signature = Base64.getDecoder().decode(part.substring(eq + 1).trim());
+                    if (length < 0 ? signature.length > 0 : signature.length == length) {
+                        signatures.add(signature);
+                    }
+                } catch (IllegalArgumentException notBase64) {
+                    // a malformed value cannot match; the others may
+                }
+            }
+        }
+        return signatures;
     }
 
     private boolean rsaMatches(PublicKey key, byte[] body, List<byte[]> signatures) {
@@ -195,7 +210,7 @@ public class WebhookVerifier {
                 String value = part.substring(eq + 1).trim();
                 if (name.equals("t")) {
                     timestamp = value;
-                } else if (name.equals("v1")) {
+                } else if (name.equals("v1") && signatures.size() < MAX_SIGNATURES) {
                     signatures.add(value.toLowerCase(java.util.Locale.ROOT));
                 }
             }
@@ -207,8 +222,8 @@ public class WebhookVerifier {
             if (!withinTolerance(Instant.ofEpochSecond(Long.parseLong(timestamp)))) {
                 throw reject("replay", "the HMAC timestamp is outside the replay tolerance");
             }
-        } catch (NumberFormatException e) {
-            throw reject("signature-malformed", "the HMAC timestamp is not a number");
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            throw reject("signature-malformed", "the HMAC timestamp is not a time in unix seconds");
         }
         byte[] prefix = (timestamp + ".").getBytes(StandardCharsets.UTF_8);
         for (String secret : security.getHmacSecrets()) {
