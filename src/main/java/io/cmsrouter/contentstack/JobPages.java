@@ -36,6 +36,7 @@ public class JobPages {
         this.pageSize = Math.min(100, pageSize);
     }
 
+    /** Job items asked for per page: router.fanout.page-size, at most Contentstack's 100. */
     public int pageSize() {
         return pageSize;
     }
