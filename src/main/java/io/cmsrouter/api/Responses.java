@@ -67,6 +67,11 @@ public class Responses {
 
     private static Map<String, Object> error(Exchange exchange, int status, String reason) {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        return errorBody(status, reason);
+    }
+
+    /** Every error the router answers: {@code {"error": reason, "status": status}}. */
+    public static Map<String, Object> errorBody(int status, String reason) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", reason);
         body.put("status", status);

@@ -130,19 +130,20 @@ public class ContentStore {
         }
     }
 
-    /** Whether the item, or its content type, was deleted by an event later than this one. */
+    /** Whether the item, or (for an entry) its content type, was deleted by an event later than this one. */
     private boolean deletedAfter(WorkItem item) {
-        List<String> subjects = new ArrayList<>(List.of(deletionOf(item)));
-        if (WorkItem.ENTRY.equals(item.type())) {
-            subjects.add(String.join("|", WorkItem.CONTENT_TYPE, item.contentTypeUid()));
-        }
+        String typeDeletion = item.isEntry() ? contentTypeDeletion(item.contentTypeUid()) : deletionOf(item);
         return !jdbc.queryForList("select 1 from deletion where subject in (?, ?) and event_time > ?",
-                subjects.get(0), subjects.get(subjects.size() - 1), Timestamp.from(item.eventTime())).isEmpty();
+                deletionOf(item), typeDeletion, Timestamp.from(item.eventTime())).isEmpty();
     }
 
     private static String deletionOf(WorkItem item) {
-        return WorkItem.CONTENT_TYPE.equals(item.type()) ? String.join("|", WorkItem.CONTENT_TYPE, item.contentTypeUid())
+        return WorkItem.CONTENT_TYPE.equals(item.type()) ? contentTypeDeletion(item.contentTypeUid())
                 : String.join("|", item.type(), String.valueOf(item.contentTypeUid()), item.uid());
+    }
+
+    private static String contentTypeDeletion(String contentTypeUid) {
+        return String.join("|", WorkItem.CONTENT_TYPE, contentTypeUid);
     }
 
     /** Whether the stored event is newer than the incoming one (see the class comment for the rule). */

@@ -37,12 +37,12 @@ public class WorkItems {
                 module + " event without data.content_type.uid");
         require(f.action().equals("delete") || f.environmentName() != null || f.environmentUid() != null,
                 module + " " + f.action() + " event without data.environment or publish_details");
+        Instant time = eventTime(event);
         return switch (f.module()) {
             case CONTENT_TYPE -> new WorkItem(WorkItem.CONTENT_TYPE, f.contentTypeUid(), f.contentTypeUid(), null,
-                    null, null, f.action(), null, null, null, eventTime(event));
-            case ASSET -> item(WorkItem.ASSET, null, data.path("asset"), f, isFullAsset(data.path("asset")), eventTime(event));
-            default -> item(WorkItem.ENTRY, f.contentTypeUid(), data.path("entry"), f, isFullEntry(data.path("entry")),
-                    eventTime(event));
+                    null, null, f.action(), null, null, null, time);
+            case ASSET -> item(WorkItem.ASSET, null, data.path("asset"), f, isFullAsset(data.path("asset")), time);
+            default -> item(WorkItem.ENTRY, f.contentTypeUid(), data.path("entry"), f, isFullEntry(data.path("entry")), time);
         };
     }
 

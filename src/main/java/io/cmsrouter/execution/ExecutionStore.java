@@ -83,7 +83,8 @@ public class ExecutionStore {
     public Recorded record(@Body JsonNode event, @ExchangeProperty("channels") List<String> channels,
                            @Headers Map<String, Object> headers) {
         String fingerprint = fingerprints.of(event);
-        String subject = subjectOf(event);
+        EventFacts facts = EventFacts.of(event);
+        String subject = subjectOf(facts);
         try {
             return transactions.execute(tx -> {
                 Timestamp now = now();
@@ -100,7 +101,7 @@ public class ExecutionStore {
                                 + " values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?)",
                         uid, now, now, event.path("module").asText(), event.path("event").asText(), json(channels),
                         json(redactor.payload(event)), json(redactor.headers(headers)),
-                        EventFacts.findText(event, "job_id"), json(event), subject);
+                        facts.jobId(), json(event), subject);
                 jdbc.update("insert into delivery (fingerprint, execution_uid, received_at) values (?, ?, ?)",
                         fingerprint, uid, now);
                 return new Recorded(uid, false);
@@ -132,8 +133,7 @@ public class ExecutionStore {
     }
 
     /** What an event is about: its job, or its module and item (content type uid and item uid). */
-    static String subjectOf(JsonNode event) {
-        EventFacts f = EventFacts.of(event);
+    static String subjectOf(EventFacts f) {
         if (f.jobId() != null) {
             return "job|" + f.jobId();
         }

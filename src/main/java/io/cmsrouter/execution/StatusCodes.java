@@ -4,14 +4,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.util.Map;
+import java.util.stream.Collectors;
+
 /**
  * An HTTP-style code per execution status, so Contentstack's executions filter works here too:
  * {@code query={"status":{"$gte":"400","$lte":"599"}}} lists the dead letters (failed and partial executions).
  * received and processing are 202, succeeded 200, ignored 204, partial 424 (some items failed), failed 500.
  */
 final class StatusCodes {
-    static final String SQL = "(case status when 'succeeded' then 200 when 'ignored' then 204 when 'partial' then 424"
-            + " when 'failed' then 500 else 202 end)";
+    /** received and processing, still in flight */
+    private static final int IN_FLIGHT = 202;
+    private static final Map<String, Integer> CODES =
+            Map.of("succeeded", 200, "ignored", 204, "partial", 424, "failed", 500);
+    /** The same mapping as a SQL expression over the execution's status column, for filtering. */
+    static final String SQL = CODES.entrySet().stream()
+            .map(e -> " when '" + e.getKey() + "' then " + e.getValue())
+            .collect(Collectors.joining("", "(case status", " else " + IN_FLIGHT + " end)"));
 
     record Range(int min, int max) {
     }
@@ -20,13 +29,7 @@ final class StatusCodes {
     }
 
     static int of(String status) {
-        return switch (status) {
-            case "succeeded" -> 200;
-            case "ignored" -> 204;
-            case "partial" -> 424;
-            case "failed" -> 500;
-            default -> 202;
-        };
+        return CODES.getOrDefault(status, IN_FLIGHT);
     }
 
     /** Reads {@code {"status": {"$gte": "400", "$lte": "599"}}} ($gt, $lt and $eq too, numbers or strings). */

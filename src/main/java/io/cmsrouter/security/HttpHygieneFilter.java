@@ -1,6 +1,7 @@
 package io.cmsrouter.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.api.Responses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -23,9 +24,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * What is checked before a request reaches the routes: on the webhook, the content type (415) and the body size
@@ -39,7 +38,7 @@ public class HttpHygieneFilter {
 
     @Bean
     public FilterRegistrationBean<OncePerRequestFilter> webhookHygiene(SecurityProperties security) {
-        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
+        return registered(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                     throws ServletException, IOException {
@@ -55,26 +54,20 @@ public class HttpHygieneFilter {
                     return;
                 }
                 long max = security.getMaxBodySize().toBytes();
-                if (request.getContentLengthLong() > max) {
-                    refuse(request, response, 413, "body is larger than " + security.getMaxBodySize());
-                    return;
-                }
-                byte[] body = readAtMost(request.getInputStream(), max);
+                // a declared length over the limit is refused unread; an undeclared (chunked) one is counted
+                byte[] body = request.getContentLengthLong() > max ? null : readAtMost(request.getInputStream(), max);
                 if (body == null) {
                     refuse(request, response, 413, "body is larger than " + security.getMaxBodySize());
                     return;
                 }
                 chain.doFilter(new BufferedBody(request, body), response);
             }
-        });
-        registration.addUrlPatterns("/webhooks/*");
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
-        return registration;
+        }, "/webhooks/*");
     }
 
     @Bean
     public FilterRegistrationBean<OncePerRequestFilter> adminAccess(AdminToken adminToken) {
-        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
+        return registered(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                     throws ServletException, IOException {
@@ -84,8 +77,13 @@ public class HttpHygieneFilter {
                     refuse(request, response, 401, "management endpoints need Authorization: Bearer <router.admin-token>");
                 }
             }
-        });
-        registration.addUrlPatterns("/executions", "/executions/*", "/cache/*");
+        }, "/executions", "/executions/*", "/cache/*");
+    }
+
+    /** Ahead of Spring MVC, where platform-http serves the routes. */
+    private static FilterRegistrationBean<OncePerRequestFilter> registered(OncePerRequestFilter filter, String... paths) {
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.addUrlPatterns(paths);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }
@@ -95,10 +93,7 @@ public class HttpHygieneFilter {
         LOG.info("Refused {} {}: {} {}", request.getMethod(), request.getRequestURI(), status, reason);
         response.setStatus(status);
         response.setContentType("application/json");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", reason);
-        body.put("status", status);
-        JSON.writeValue(response.getOutputStream(), body);
+        JSON.writeValue(response.getOutputStream(), Responses.errorBody(status, reason));
     }
 
     /** The body, or null when it is longer than {@code max} bytes. */

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
-import org.springframework.beans.factory.annotation.Value;
+import io.cmsrouter.security.SecurityProperties;
 import org.springframework.stereotype.Component;
 
 /** Turns a webhook body into a JSON tree and checks the envelope every Contentstack webhook has. */
@@ -17,9 +17,9 @@ public class WebhookParser {
     private final ObjectMapper mapper;
     private final int maxDepth;
 
-    public WebhookParser(@Value("${router.security.max-json-depth:64}") int maxDepth) {
+    public WebhookParser(SecurityProperties security) {
         // deeply nested JSON is refused while it is read, before it can cost stack or memory
-        this.maxDepth = maxDepth;
+        this.maxDepth = security.getMaxJsonDepth();
         this.mapper = new ObjectMapper(JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build()).build())
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
