@@ -18,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +38,9 @@ import static org.awaitility.Awaitility.await;
  * The packaged service as a separate process, killed with SIGKILL before the ack, right after the ack and in the
  * middle of a bulk job's fan-out, and restarted on the same data dir against a simulated stack with latency. In the
  * end every acknowledged event is applied, every item is cached as the newest event says, nothing is stuck, and the
- * job was not redone from scratch. Counts: -Dcrash.items / -Dcrash.singles (the crash profile runs 2,000 and 200).
+ * job was not redone from scratch, and a downstream target (configured by environment variables, as a deployment
+ * would) has been told of every applied item at least once. Counts: -Dcrash.items / -Dcrash.singles (the crash
+ * profile runs 2,000 and 200).
  */
 class CrashRecoveryIT {
     private static final int ITEMS = Integer.getInteger("crash.items", 400);
@@ -46,6 +50,7 @@ class CrashRecoveryIT {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private WireMockServer cms;
+    private WireMockServer downstream;
     private Path dataDir;
     private Process router;
     private int port;
@@ -64,6 +69,11 @@ class CrashRecoveryIT {
         }
         stack.job(JOB, "publish", items, 100, "total_count");
         dataDir = Files.createTempDirectory(Path.of("target"), "crash-data-");
+        downstream = new WireMockServer(options().dynamicPort());
+        downstream.start();
+        downstream.setGlobalFixedDelay(5);
+        downstream.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/purge")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(204)));
     }
 
     @AfterEach
@@ -72,6 +82,7 @@ class CrashRecoveryIT {
             router.destroyForcibly();
         }
         cms.stop();
+        downstream.stop();
     }
 
     @Test
@@ -142,6 +153,19 @@ class CrashRecoveryIT {
                 && !e.getRequest().getUrl().contains("crash-single")).count();
         assertThat(jobFetches).isBetween((long) ITEMS, ITEMS + 3L * 8 + 10);
 
+        // every applied item of every acknowledged execution reached the downstream target at least once
+        Set<String> expected = new HashSet<>();
+        for (String uid : acked.values()) {
+            for (JsonNode item : getJson("/executions/" + uid).path("items")) {
+                if ("succeeded".equals(item.path("status").asText())) {
+                    expected.add(uid + "|" + item.path("uid").asText());
+                }
+            }
+        }
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(ITEMS + SINGLES);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> notified().containsAll(expected));
+
         // graceful shutdown: webhooks arriving while it drains are refused with 503 and Retry-After, never lost
         router.destroy();
         for (int i = 0; router.isAlive() && i < 200; i++) {
@@ -192,6 +216,17 @@ class CrashRecoveryIT {
         return getJson("/executions?status=received,processing&limit=1").path("count").asLong() == 0;
     }
 
+    /** (execution, item) pairs the downstream target has received. */
+    private Set<String> notified() {
+        Set<String> pairs = new HashSet<>();
+        for (var event : downstream.getAllServeEvents()) {
+            JsonNode notification = read(event.getRequest().getBodyAsString());
+            notification.path("items").forEach(item ->
+                    pairs.add(notification.path("execution_uid").asText() + "|" + item.path("uid").asText()));
+        }
+        return pairs;
+    }
+
     private long cdaRequests() {
         return cms.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().startsWith("/v3/content_types/")
                 || e.getRequest().getUrl().startsWith("/v3/assets/")).count();
@@ -200,7 +235,7 @@ class CrashRecoveryIT {
     private void start() throws Exception {
         port = freePort();
         File log = Path.of("target", "crash-router-" + (++starts) + ".log").toFile();
-        router = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        ProcessBuilder process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
                 System.getProperty("router.jar"),
                 "--server.port=" + port,
                 "--router.data-dir=" + dataDir.toAbsolutePath(),
@@ -213,7 +248,16 @@ class CrashRecoveryIT {
                 "--router.security.signature=off",
                 "--router.admin-token=" + RouterHttpTest.ADMIN_TOKEN,
                 "--router.retry.initial-delay=50")
-                .redirectErrorStream(true).redirectOutput(log).start();
+                .redirectErrorStream(true).redirectOutput(log);
+        // the downstream target the way a deployment adds one without editing files
+        Map<String, String> env = process.environment();
+        env.put("ROUTER_TARGETS_0_NAME", "purge");
+        env.put("ROUTER_TARGETS_0_URL", downstream.baseUrl() + "/purge");
+        env.put("ROUTER_TARGETS_0_CHANNELS_0", "content_types.*");
+        env.put("ROUTER_TARGETS_0_CHANNELS_1", "jobs.*");
+        env.put("ROUTER_TARGETS_0_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        env.put("ROUTER_TARGETS_0_BATCHSIZE", "50");
+        router = process.start();
         // routes are up once the executions API answers
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> status("/executions?limit=1") == 200);

@@ -28,10 +28,11 @@ class FanoutLimitsTest extends RouterHttpTest {
 
         List<Long> arrivals = cdaRequests().stream().map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
         assertThat(arrivals).hasSize(60);
-        // a sliding window a little under a second leaves room for network jitter between throttle and server
+        // a sliding window under a second leaves room for the delay between throttle and server on a busy machine
+        // (seen up to ~100 ms on 2 loaded cores); without the ceiling all 60 would arrive within a few milliseconds
         int busiestWindow = 0;
         for (int first = 0, last = 0; last < arrivals.size(); last++) {
-            while (arrivals.get(last) - arrivals.get(first) >= 950) {
+            while (arrivals.get(last) - arrivals.get(first) >= 800) {
                 first++;
             }
             busiestWindow = Math.max(busiestWindow, last - first + 1);

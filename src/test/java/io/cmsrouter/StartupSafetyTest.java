@@ -7,7 +7,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The service does not start with its management endpoints open unless that is said explicitly. */
+/**
+ * The service does not start with its management endpoints open unless that is said explicitly, nor with a
+ * downstream target it could not serve.
+ */
 class StartupSafetyTest {
 
     /** Starts the router as an operator would, with command-line settings over config/application.yaml. */
@@ -23,6 +26,14 @@ class StartupSafetyTest {
     void refusesToStartWithoutAnAdminToken() {
         assertThatThrownBy(() -> start("--router.admin-token=").close())
                 .hasStackTraceContaining("router.admin-token (ROUTER_ADMIN_TOKEN) is not set");
+    }
+
+    @Test
+    void refusesToStartWithAMisconfiguredDownstreamTarget() {
+        assertThatThrownBy(() -> start("--router.admin-token=t", "--router.targets[0].name=cdn",
+                "--router.targets[0].url=https://purge.example.com", "--router.targets[0].channels[0]=*").close())
+                .hasStackTraceContaining("Downstream targets are misconfigured")
+                .hasStackTraceContaining("router.targets[0] (cdn).secret must be whsec_");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.cmsrouter.api;
 
-import io.cmsrouter.execution.ExecutionStore;
 import io.cmsrouter.execution.Intake;
 import io.cmsrouter.webhook.InvalidWebhookException;
 import org.apache.camel.Exchange;
@@ -47,8 +46,8 @@ public class Responses {
         if (cause instanceof Intake.ServiceUnavailableException draining) {
             exchange.getMessage().setHeader("Retry-After", draining.getRetryAfterSeconds());
         }
-        if (cause instanceof ExecutionStore.NothingToRetryException nothing) {
-            return error(exchange, 409, nothing.getMessage());
+        if (cause instanceof ConflictException conflict) {
+            return error(exchange, 409, conflict.getMessage());
         }
         if (cause instanceof InvalidWebhookException invalid) {
             LOG.info("Refused {}: {} {}", request, invalid.getStatus(), invalid.getMessage());
@@ -58,7 +57,7 @@ public class Responses {
             LOG.info("Refused {}: 400 {}", request, cause.getMessage());
             return error(exchange, 400, cause.getMessage());
         }
-        if (cause instanceof ExecutionStore.ExecutionNotFoundException) {
+        if (cause instanceof NotFoundException) {
             return error(exchange, 404, cause.getMessage());
         }
         LOG.error("Failed {}", request, cause);

@@ -99,6 +99,11 @@ public class ContentStore {
         return content.get(key, this::load);
     }
 
+    /** The item's cached JSON in its environment and locale, or null. */
+    public String cached(@ExchangeProperty("item") WorkItem item) {
+        return read(item.cacheKey());
+    }
+
     private String load(String key) {
         List<String> found = jdbc.queryForList("select body from content_item where cache_key = ? and body is not null",
                 String.class, key);

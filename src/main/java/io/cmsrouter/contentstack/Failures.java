@@ -1,29 +1,69 @@
 package io.cmsrouter.contentstack;
 
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 
-/** Which failures of a CMS call are worth retrying: I/O errors, 5xx and 429. Other 4xx (404, 422, 401...) are not. */
+/**
+ * Which failures of an HTTP call (to the CMS or to a downstream target) are worth retrying: I/O errors, 5xx and 429.
+ * Other 4xx (404, 422, 401...) are not.
+ */
 @Component("failures")
 public class Failures {
 
     public boolean isTransient(Exchange exchange) {
-        Throwable failure = exchange.getException();
-        return isTransientCause(failure != null ? failure : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        return isTransientCause(of(exchange));
     }
 
-    static boolean isTransientCause(Throwable t) {
+    /** The failure being handled: the exchange's exception, or the one an error handler caught. */
+    public static Throwable of(Exchange exchange) {
+        Throwable failure = exchange.getException();
+        return failure != null ? failure : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    }
+
+    public static boolean isTransientCause(Throwable t) {
+        int status = statusCode(t);
+        if (status > 0) {
+            return status >= 500 || status == 429;
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof HttpOperationFailedException http) {
-                return http.getStatusCode() >= 500 || http.getStatusCode() == 429;
-            }
             if (c instanceof IOException) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The HTTP status of a failed call, or -1 when the failure is not an HTTP answer. */
+    public static int statusCode(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof HttpOperationFailedException http) {
+                return http.getStatusCode();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * What went wrong, in words an operator can act on: the HTTP answer (the URL without its query, which may hold
+     * a secret), else the first cause that is not a wrapper.
+     */
+    public static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CamelExecutionException || cause != null && cause.getClass() == RuntimeCamelException.class)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof HttpOperationFailedException http) {
+            String body = http.getResponseBody() == null ? "" : http.getResponseBody();
+            String uri = http.getUri() == null ? "" : http.getUri().replaceFirst("\\?.*", "");
+            return "HTTP " + http.getStatusCode() + " from " + uri
+                    + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(300, body.length())));
+        }
+        return cause == null ? "unknown failure" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 }

@@ -3,17 +3,18 @@ package io.cmsrouter.execution;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.api.ConflictException;
+import io.cmsrouter.api.NotFoundException;
 import io.cmsrouter.content.WorkItem;
+import io.cmsrouter.contentstack.Failures;
+import io.cmsrouter.downstream.Outbox;
 import io.cmsrouter.webhook.EventFacts;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Headers;
-import org.apache.camel.RuntimeCamelException;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
@@ -55,10 +57,11 @@ public class ExecutionStore {
     private final Duration dedupeWindow;
     private final Duration retention;
     private final CamelContext camel;
+    private final Outbox outbox;
     private final Instant startedAt = Instant.now();
 
     public ExecutionStore(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, ObjectMapper mapper,
-                          Redactor redactor, Fingerprints fingerprints, CamelContext camel,
+                          Redactor redactor, Fingerprints fingerprints, CamelContext camel, Outbox outbox,
                           @Value("${router.dedupe.window}") Duration dedupeWindow,
                           @Value("${router.executions.retention}") Duration retention) {
         this.jdbc = jdbc;
@@ -69,6 +72,7 @@ public class ExecutionStore {
         this.dedupeWindow = dedupeWindow;
         this.retention = retention;
         this.camel = camel;
+        this.outbox = outbox;
     }
 
     /** An accepted webhook's execution, and whether it is a redelivery of one already recorded. */
@@ -155,17 +159,24 @@ public class ExecutionStore {
         setStatus(uid, "ignored");
     }
 
-    /** The item was applied, or left alone because the cache already holds a newer event for it (superseded). */
+    /**
+     * The item was applied, or left alone because the cache already holds a newer event for it (superseded).
+     * {@code content} is the item's JSON that was stored, or evicted, when there was one.
+     */
     public void itemApplied(@ExchangeProperty("executionUid") String uid, @ExchangeProperty("item") WorkItem item,
                             @ExchangeProperty(RedeliveryCounter.PROPERTY) Integer redeliveries,
-                            @ExchangeProperty("applied") Boolean applied) {
+                            @ExchangeProperty("applied") Boolean applied, @Body Object content) {
         boolean superseded = Boolean.FALSE.equals(applied);
+        // the item's url and title (of the copy published, or of the one evicted) are what downstream targets purge by
+        JsonNode copy = content instanceof String body ? tree(body) : null;
+        String title = copy != null && copy.hasNonNull("title") ? copy.get("title").asText() : item.title();
+        String url = copy != null && copy.hasNonNull("url") ? copy.get("url").asText() : null;
         saveItem(uid, item, superseded ? "superseded" : "succeeded", attempts(redeliveries),
-                superseded ? "the cache holds a newer event for this item" : null);
+                superseded ? "the cache holds a newer event for this item" : null, url, title);
     }
 
     public void itemSkipped(String uid, WorkItem item, String reason) {
-        saveItem(uid, item, "skipped", 0, reason);
+        saveItem(uid, item, "skipped", 0, reason, null, item.title());
     }
 
     /**
@@ -180,11 +191,11 @@ public class ExecutionStore {
         }
         WorkItem item = exchange.getProperty("item", WorkItem.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String reason = describe(cause);
+        String reason = Failures.describe(cause);
         if (item != null) {
             Integer redeliveries = exchange.getProperty(RedeliveryCounter.PROPERTY, Integer.class);
             LOG.warn("Execution {}: {} {} failed: {}", uid, item.type(), item.uid(), reason);
-            saveItem(uid, item, "failed", attempts(redeliveries), reason);
+            saveItem(uid, item, "failed", attempts(redeliveries), reason, null, item.title());
         } else {
             LOG.warn("Execution {} failed: {}", uid, reason);
             jdbc.update("update execution set status = 'failed', error = ?, updated_at = ? where uid = ?",
@@ -216,26 +227,46 @@ public class ExecutionStore {
     }
 
     /**
-     * Schedules a failed or partial execution to run again from its recorded event. Items already applied are
-     * skipped, so only what failed is redone.
+     * Schedules a failed or partial execution to run again from its recorded event, and puts its failed downstream
+     * notifications back in the outbox. Items already applied are skipped, so only what failed is redone; with
+     * {@code target}, only that target's failed notifications are sent again and nothing else runs.
      */
-    public Map<String, Object> scheduleRetry(@Header("executionUid") String uid) {
-        // one statement decides, so two concurrent retries cannot both schedule a run
-        int scheduled = jdbc.update("update execution set status = 'received', error = null, updated_at = ?"
-                + " where uid = ? and status in ('failed', 'partial')", now(), uid);
-        if (scheduled == 0) {
-            List<String> status = jdbc.queryForList("select status from execution where uid = ?", String.class, uid);
-            if (status.isEmpty()) {
+    public Map<String, Object> scheduleRetry(@Header("executionUid") String uid, @Header("target") String target) {
+        Map<String, Object> notice = transactions.execute(tx -> {
+            List<String> found = jdbc.queryForList("select status from execution where uid = ?", String.class, uid);
+            if (found.isEmpty()) {
                 throw new ExecutionNotFoundException(uid);
             }
-            throw new NothingToRetryException(uid, status.get(0));
-        }
-        Long failedItems = jdbc.queryForObject("select count(*) from execution_item where execution_uid = ?"
-                + " and status = 'failed'", Long.class, uid);
-        Map<String, Object> notice = new LinkedHashMap<>();
-        notice.put("notice", "Retry scheduled");
-        notice.put("execution_uid", uid);
-        notice.put("failed_items", failedItems);
+            String status = found.get(0);
+            if (!List.of("failed", "partial").contains(status)) {
+                throw NothingToRetryException.inStatus(uid, status);
+            }
+            int replayed = outbox.replay(uid, target);
+            if (target != null && replayed == 0) {
+                throw new NothingToRetryException("execution '" + uid + "' has no failed notification to target '"
+                        + target + "'");
+            }
+            long failedItems = target != null ? 0 : Objects.requireNonNull(jdbc.queryForObject("select count(*)"
+                    + " from execution_item where execution_uid = ? and status = 'failed'", Long.class, uid));
+            // the notifications alone go out from the outbox; the event runs again only for what it did not apply
+            boolean rerun = target == null && ("failed".equals(status) || failedItems > 0);
+            // one statement decides, so two concurrent retries cannot both schedule a run
+            int scheduled = rerun
+                    ? jdbc.update("update execution set status = 'received', error = null, updated_at = ?"
+                    + " where uid = ? and status = ?", now(), uid, status)
+                    : jdbc.update("update execution set status = ?, updated_at = ? where uid = ? and status = ?",
+                    resultStatus(uid), now(), uid, status);
+            if (scheduled == 0) {
+                throw new NothingToRetryException("execution '" + uid + "' is already being retried");
+            }
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("notice", "Retry scheduled");
+            n.put("execution_uid", uid);
+            n.put("failed_items", failedItems);
+            n.put("notifications_replayed", replayed);
+            n.put("rerun", rerun);
+            return n;
+        });
         return notice;
     }
 
@@ -250,22 +281,41 @@ public class ExecutionStore {
         return purged;
     }
 
-    /** Settles a processing execution's status from its items; one that failed as a whole or was ignored stays so. */
+    /**
+     * Settles a processing execution's status from its results (one that failed as a whole or was ignored stays so)
+     * and, in the same transaction, puts what it applied in the downstream outbox.
+     */
     public String finish(@ExchangeProperty("executionUid") String uid) {
         if (cutShortByShutdown()) {
             return "processing";
         }
-        // superseded items were handled (a newer event already stood); skipped ones were Contentstack's failures
+        return transactions.execute(tx -> {
+            String status = resultStatus(uid);
+            jdbc.update("update execution set status = ?, updated_at = ? where uid = ? and status = 'processing'",
+                    status, now(), uid);
+            Map<String, Object> row = jdbc.queryForMap("select channels, job_id from execution where uid = ?", uid);
+            outbox.compose(uid, mapper.convertValue(tree((String) row.get("channels")), List.class),
+                    (String) row.get("job_id"));
+            return status;
+        });
+    }
+
+    /**
+     * What an execution's results add up to: failed when no item succeeded, partial when some items or downstream
+     * notifications failed, else succeeded. Superseded items were handled (a newer event already stood); skipped ones
+     * were Contentstack's failures.
+     */
+    private String resultStatus(String uid) {
         Map<String, Object> counts = jdbc.queryForMap("select"
                 + " coalesce(sum(case when status in ('succeeded', 'superseded') then 1 else 0 end), 0) as succeeded,"
                 + " coalesce(sum(case when status = 'failed' then 1 else 0 end), 0) as failed"
                 + " from execution_item where execution_uid = ?", uid);
         long succeeded = ((Number) counts.get("succeeded")).longValue();
         long failed = ((Number) counts.get("failed")).longValue();
-        String status = failed == 0 ? "succeeded" : succeeded == 0 ? "failed" : "partial";
-        jdbc.update("update execution set status = ?, updated_at = ? where uid = ? and status = 'processing'",
-                status, now(), uid);
-        return status;
+        if (failed > 0) {
+            return succeeded == 0 ? "failed" : "partial";
+        }
+        return outbox.failedCount(uid) > 0 ? "partial" : "succeeded";
     }
 
     public Map<String, Object> list(@Header("from") String from, @Header("to") String to,
@@ -322,6 +372,7 @@ public class ExecutionStore {
         execution.put("summary", summary(uid));
         execution.put("items", jdbc.query("select * from execution_item where execution_uid = ? order by updated_at,"
                 + " item_key", (rs, n) -> itemView(rs), uid));
+        execution.put("notifications", outbox.ofExecution(uid));
         return execution;
     }
 
@@ -336,17 +387,21 @@ public class ExecutionStore {
     }
 
     /** Saves an item's result; attempts add up over the runs of an execution (first run, resume, retries). */
-    private void saveItem(String uid, WorkItem item, String status, int attempts, String error) {
+    private void saveItem(String uid, WorkItem item, String status, int attempts, String error, String url,
+                          String title) {
         String environment = item.environment() != null ? item.environment() : item.environmentUid();
         int updated = jdbc.update("update execution_item set environment = ?, version = ?, status = ?,"
-                        + " attempts = attempts + ?, error = ?, updated_at = ? where execution_uid = ? and item_key = ?",
-                environment, item.version(), status, attempts, truncate(error), now(), uid, item.resultKey());
+                        + " attempts = attempts + ?, error = ?, url = coalesce(?, url), title = coalesce(?, title),"
+                        + " updated_at = ? where execution_uid = ? and item_key = ?",
+                environment, item.version(), status, attempts, truncate(error), truncate(url, 2048),
+                truncate(title, 1024), now(), uid, item.resultKey());
         if (updated == 0) {
             jdbc.update("insert into execution_item (execution_uid, item_key, type, content_type_uid, uid, locale,"
-                            + " environment, action, version, status, attempts, error, updated_at)"
-                            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + " environment, action, version, status, attempts, error, url, title, updated_at)"
+                            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     uid, item.resultKey(), item.type(), item.contentTypeUid(), item.uid(), item.locale(), environment,
-                    item.action(), item.version(), status, attempts, truncate(error), now());
+                    item.action(), item.version(), status, attempts, truncate(error), truncate(url, 2048),
+                    truncate(title, 1024), now());
         }
     }
 
@@ -383,23 +438,10 @@ public class ExecutionStore {
         v.put("status", rs.getString("status"));
         v.put("attempts", rs.getInt("attempts"));
         v.put("error", rs.getString("error"));
+        v.put("title", rs.getString("title"));
+        v.put("url", rs.getString("url"));
         v.put("updated_at", iso(rs.getTimestamp("updated_at")));
         return v;
-    }
-
-    /** What went wrong, in words an operator can act on: the HTTP answer, else the first cause that is not a wrapper. */
-    static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CamelExecutionException || cause != null && cause.getClass() == RuntimeCamelException.class)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof HttpOperationFailedException http) {
-            String body = http.getResponseBody() == null ? "" : http.getResponseBody();
-            return "HTTP " + http.getStatusCode() + " from " + http.getUri()
-                    + (body.isBlank() ? "" : ": " + body.substring(0, Math.min(300, body.length())));
-        }
-        return cause == null ? "unknown failure" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     /**
@@ -451,7 +493,11 @@ public class ExecutionStore {
     }
 
     private static String truncate(String s) {
-        return s == null || s.length() <= 4000 ? s : s.substring(0, 4000);
+        return truncate(s, 4000);
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     private String json(Object value) {
@@ -470,13 +516,18 @@ public class ExecutionStore {
         }
     }
 
-    public static class NothingToRetryException extends RuntimeException {
-        public NothingToRetryException(String uid, String status) {
-            super("execution '" + uid + "' is " + status + "; only failed or partial executions can be retried");
+    public static class NothingToRetryException extends ConflictException {
+        public NothingToRetryException(String message) {
+            super(message);
+        }
+
+        static NothingToRetryException inStatus(String uid, String status) {
+            return new NothingToRetryException("execution '" + uid + "' is " + status
+                    + "; only failed or partial executions can be retried");
         }
     }
 
-    public static class ExecutionNotFoundException extends RuntimeException {
+    public static class ExecutionNotFoundException extends NotFoundException {
         public ExecutionNotFoundException(String uid) {
             super("no execution with uid '" + uid + "'");
         }

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -46,11 +47,17 @@ public class Channels {
      * dots included. Router rules in routes/router.camel.yaml are written with this.
      */
     public boolean anyMatch(Collection<String> channels, String globs) {
-        if (channels == null || globs == null) {
-            return false;
+        return mostSpecificMatch(channels, globs).isPresent();
+    }
+
+    /** The last (most specific) of the channels that matches any of the space-separated globs. */
+    public Optional<String> mostSpecificMatch(Collection<String> channels, String globs) {
+        if (channels == null || globs == null || globs.isBlank()) {
+            return Optional.empty();
         }
         List<Pattern> patterns = Arrays.stream(globs.trim().split("\\s+")).map(Channels::globPattern).toList();
-        return channels.stream().anyMatch(c -> patterns.stream().anyMatch(p -> p.matcher(c).matches()));
+        return channels.stream().filter(c -> patterns.stream().anyMatch(p -> p.matcher(c).matches()))
+                .reduce((earlier, later) -> later);
     }
 
     static Pattern globPattern(String glob) {

@@ -1,0 +1,59 @@
+package io.cmsrouter.downstream;
+
+import io.cmsrouter.downstream.DownstreamProperties.Target;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.stereotype.Component;
+
+/**
+ * One delivery route per enabled target, made from the {@code target-delivery} route template
+ * (routes/downstream.camel.yaml) once the YAML routes are loaded: route {@code deliver-to-<name>}, with the
+ * target's own circuit breaker bound in the registry as {@code breaker-<name>}.
+ */
+@Component
+public class TargetRoutes implements CamelContextConfiguration {
+    static final String TEMPLATE = "target-delivery";
+
+    private final Targets targets;
+    private final long pollInterval;
+
+    public TargetRoutes(Targets targets, DownstreamProperties properties) {
+        this.targets = targets;
+        this.pollInterval = properties.getDelivery().getPollInterval().toMillis();
+    }
+
+    /**
+     * The throttle's requests per period for a rate in requests per second: 0.5/s is 1 per 2,000 ms, 20/s is 20 per
+     * 1,000 ms. A rate of 0 (no ceiling) skips the throttle, which keeps one permit object per request it allows.
+     */
+    static long[] ceiling(double rate) {
+        if (rate == 0) {
+            return new long[] {1, 1000};
+        }
+        return rate >= 1 ? new long[] {Math.round(rate), 1000} : new long[] {1, Math.round(1000 / rate)};
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+        // the templates are loaded with the routes, after this
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camel) {
+        for (Target target : targets.deliverable()) {
+            String name = target.getName();
+            camel.getRegistry().bind("breaker-" + name, targets.breaker(name));
+            TemplatedRouteBuilder.builder(camel, TEMPLATE)
+                    .routeId("deliver-to-" + name)
+                    .prefixId(name + "-")
+                    .parameter("target", name)
+                    .parameter("url", target.getUrl())
+                    .parameter("pollInterval", pollInterval)
+                    .parameter("limited", target.getRate() > 0)
+                    .parameter("requests", ceiling(target.getRate())[0])
+                    .parameter("perMillis", ceiling(target.getRate())[1])
+                    .add();
+        }
+    }
+}
