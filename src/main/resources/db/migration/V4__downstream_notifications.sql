@@ -2,6 +2,8 @@
 alter table execution_item add column title varchar(1024);
 alter table execution_item add column url varchar(2048);
 alter table execution_item add column notified boolean default false not null;
+-- items applied before targets existed are not news to anyone
+update execution_item set notified = true;
 
 -- The outbox: one row per request to a downstream target, written with the execution's settlement, so a notification
 -- survives a crash and a target that is down. uid is the Standard Webhooks webhook-id, the same on every attempt.

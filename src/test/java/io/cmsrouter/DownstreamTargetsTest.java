@@ -9,6 +9,9 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 import org.wiremock.spring.ConfigureWireMock;
 import org.wiremock.spring.EnableWireMock;
@@ -16,7 +19,9 @@ import org.wiremock.spring.InjectWireMock;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -96,7 +101,11 @@ import static org.awaitility.Awaitility.await;
         "router.targets[8].url=${downstream.url}/off",
         "router.targets[8].channels[0]=*",
         "router.targets[8].secret=" + DownstreamTargetsTest.SECRET,
-        "router.targets[8].enabled=false"
+        "router.targets[8].enabled=false",
+        "router.targets[9].name=busy",
+        "router.targets[9].url=${downstream.url}/busy",
+        "router.targets[9].channels[0]=content_types.busy_ct.*",
+        "router.targets[9].secret=" + DownstreamTargetsTest.SECRET
 })
 @EnableWireMock(@ConfigureWireMock(name = "downstream", baseUrlProperties = "downstream.url"))
 class DownstreamTargetsTest extends RouterHttpTest {
@@ -106,9 +115,15 @@ class DownstreamTargetsTest extends RouterHttpTest {
     @InjectWireMock("downstream")
     WireMockServer downstream;
 
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    ProducerTemplate camel;
+
     @BeforeEach
     void targetsAcceptByDefault() {
-        downstream.stubFor(WireMock.post(urlPathMatching("/(batched|basic|bearer|flaky|steady|gone|limited|off)"))
+        downstream.stubFor(WireMock.post(urlPathMatching("/(batched|basic|bearer|flaky|steady|gone|limited|off|busy)"))
                 .willReturn(aResponse().withStatus(204)));
     }
 
@@ -304,6 +319,10 @@ class DownstreamTargetsTest extends RouterHttpTest {
         List<String> deadLetters = executions.stream().filter(uid -> "failed".equals(notificationTo(uid, "flaky"))).toList();
         assertThat(deadLetters).hasSizeBetween(1, 2);
         assertThat(executions.stream().filter(uid -> "delivered".equals(notificationTo(uid, "flaky")))).hasSizeGreaterThan(2);
+        HttpResponse<String> unknown = post("/executions/" + deadLetters.get(0) + "/retry?target=nope", "",
+                "application/json");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(read(unknown.body()).path("error").asText()).contains("no target named 'nope'");
         for (String uid : deadLetters) {
             assertThat(execution(uid).path("status").asText()).isEqualTo("partial");
             assertThat(execution(uid).path("status_code").asInt()).isEqualTo(424);
@@ -335,11 +354,20 @@ class DownstreamTargetsTest extends RouterHttpTest {
         assertThat(downstream.findAll(postRequestedFor(urlPathEqualTo("/gone")))).hasSize(1);
         assertThat(notificationTo(first, "gone")).isEqualTo("pending");
 
+        // held notifications outlive the retention: their executions are not purged while they wait
+        jdbc.update("update execution set created_at = ? where uid in (?, ?)",
+                Timestamp.from(Instant.now().minus(Duration.ofDays(31))), first, second);
+        camel.sendBody("direct:purge-executions", null);
+        assertThat(get("/executions/" + first).statusCode()).isEqualTo(200);
+
         downstream.stubFor(WireMock.post(urlPathEqualTo("/gone")).atPriority(1).willReturn(aResponse().withStatus(200)));
         HttpResponse<String> enabled = post("/targets/gone/enable", "", "application/json");
         assertThat(enabled.statusCode()).as(enabled.body()).isEqualTo(200);
         assertThat(read(enabled.body()).path("state").asText()).isEqualTo("active");
         await().until(() -> "delivered".equals(notificationTo(first, "gone")) && "delivered".equals(notificationTo(second, "gone")));
+
+        camel.sendBody("direct:purge-executions", null);
+        assertThat(get("/executions/" + first).statusCode()).as("purged once delivered").isEqualTo(404);
 
         HttpResponse<String> unknown = post("/targets/nope/enable", "", "application/json");
         assertThat(unknown.statusCode()).isEqualTo(404);
@@ -368,12 +396,28 @@ class DownstreamTargetsTest extends RouterHttpTest {
     }
 
     @Test
+    void aRetryAfterFromATargetSetsTheDelay() {
+        downstream.stubFor(WireMock.post(urlPathEqualTo("/busy")).atPriority(1).inScenario("busy")
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("free")
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
+        String executionUid = publish("busy_ct", "blt0busy0entry1").path("uid").asText();
+
+        List<LoggedRequest> requests = received("/busy", 2);
+        long gap = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
+        // the retry policy's own first delay here is 20 ms
+        assertThat(gap).isGreaterThanOrEqualTo(900);
+        JsonNode execution = await().until(() -> execution(executionUid),
+                e -> "delivered".equals(e.path("notifications").path(0).path("status").asText()));
+        assertThat(execution.path("notifications").path(0).path("attempts").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void targetsAndTheirStateAreListedWithoutCredentialsAndInHealth() {
         HttpResponse<String> response = get("/targets");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode targets = read(response.body()).path("targets");
         assertThat(targets.findValuesAsText("name")).containsExactly("batched", "basic", "bearer", "oauth", "flaky",
-                "steady", "gone", "limited", "off");
+                "steady", "gone", "limited", "off", "busy");
         assertThat(response.body()).doesNotContain("s3cret-pass", "static-bearer-token", "router-client-secret",
                 SECRET, "team=content");
         JsonNode off = target("off");
@@ -385,8 +429,13 @@ class DownstreamTargetsTest extends RouterHttpTest {
         HttpResponse<String> unauthorised = send(java.net.http.HttpRequest.newBuilder(uri("/targets")).GET());
         assertThat(unauthorised.statusCode()).isEqualTo(401);
         JsonNode health = read(send(java.net.http.HttpRequest.newBuilder(uri("/actuator/health")).GET()).body());
-        assertThat(health.path("components").path("downstream").path("details").path("steady").path("state").asText())
-                .isEqualTo("active");
+        assertThat(health.path("components").path("downstream").path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("components").path("db").has("details")).as("details only in the targets group").isFalse();
+        JsonNode downstreamHealth = read(send(java.net.http.HttpRequest.newBuilder(uri("/actuator/health/targets"))
+                .GET()).body()).path("components").path("downstream");
+        assertThat(downstreamHealth.path("details").path("steady").path("state").asText()).isEqualTo("active");
+        assertThat(downstreamHealth.path("details").path("steady").path("circuit_breaker").path("state").asText())
+                .isEqualTo("CLOSED");
     }
 
     /** Publishes an entry (concise, so the CDA is asked for it) and returns its settled execution. */

@@ -40,12 +40,18 @@ public class Failures {
 
     /** The HTTP status of a failed call, or -1 when the failure is not an HTTP answer. */
     public static int statusCode(Throwable t) {
+        HttpOperationFailedException http = httpAnswer(t);
+        return http == null ? -1 : http.getStatusCode();
+    }
+
+    /** The non-2xx answer behind a failure, however wrapped (the circuit breaker wraps it), or null. */
+    public static HttpOperationFailedException httpAnswer(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof HttpOperationFailedException http) {
-                return http.getStatusCode();
+                return http;
             }
         }
-        return -1;
+        return null;
     }
 
     /**

@@ -12,7 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * Runs when a CMS call fails, before Camel computes the next redelivery delay: a 429 or 503 with
+ * Runs when a CMS call or a downstream delivery fails, before Camel computes the next redelivery delay: a 429 or 503 with
  * {@code Retry-After} (seconds or an HTTP date) sets that delay; any other failure leaves the route configuration's
  * exponential backoff with jitter in charge.
  */
@@ -27,11 +27,8 @@ public class RetryAfter implements Processor {
     @Override
     public void process(Exchange exchange) {
         Long delay = null;
-        Exception cause = exchange.getException();
-        if (cause == null) {
-            cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        }
-        if (cause instanceof HttpOperationFailedException http && http.getResponseHeaders() != null) {
+        HttpOperationFailedException http = Failures.httpAnswer(Failures.of(exchange));
+        if (http != null && http.getResponseHeaders() != null) {
             delay = http.getResponseHeaders().entrySet().stream()
                     .filter(h -> h.getKey().equalsIgnoreCase("Retry-After"))
                     .map(h -> parseMillis(h.getValue()))

@@ -126,8 +126,15 @@ public class Outbox {
                 now(), notification.executionUid());
     }
 
-    /** Puts an execution's failed notifications (to one target, or to all when target is null) back to pending. */
+    /**
+     * Puts an execution's failed notifications (to one target, or to all when target is null) back to pending.
+     *
+     * @throws Targets.TargetNotFoundException when no target has that name
+     */
     public int replay(String executionUid, String target) {
+        if (target != null) {
+            targets.find(target).orElseThrow(() -> new Targets.TargetNotFoundException(target));
+        }
         return jdbc.update("update notification set status = 'pending', error = null, updated_at = ?"
                         + " where execution_uid = ? and status = 'failed' and (cast(? as varchar) is null or target = ?)",
                 now(), executionUid, target, target);

@@ -24,14 +24,16 @@ public class TargetRoutes implements CamelContextConfiguration {
     }
 
     /**
-     * The throttle's requests per period for a rate in requests per second: 0.5/s is 1 per 2,000 ms, 20/s is 20 per
-     * 1,000 ms. A rate of 0 (no ceiling) skips the throttle, which keeps one permit object per request it allows.
+     * The throttle's requests per period for a rate in requests per second, never above it: 20/s is 20 per 1,000 ms,
+     * 2.5/s is 2 per 800 ms, 0.5/s is 1 per 2,000 ms. A rate of 0 (no ceiling) skips the throttle, which keeps one
+     * permit object per request it allows.
      */
     static long[] ceiling(double rate) {
         if (rate == 0) {
             return new long[] {1, 1000};
         }
-        return rate >= 1 ? new long[] {Math.round(rate), 1000} : new long[] {1, Math.round(1000 / rate)};
+        long requests = Math.max(1, (long) Math.floor(rate));
+        return new long[] {requests, (long) Math.ceil(1000 * requests / rate)};
     }
 
     @Override
@@ -48,7 +50,9 @@ public class TargetRoutes implements CamelContextConfiguration {
                     .routeId("deliver-to-" + name)
                     .prefixId(name + "-")
                     .parameter("target", name)
-                    .parameter("url", target.getUrl())
+                    // the query goes in the request (Targets.prepare), never in the endpoint URI: Camel would read
+                    // parameters named like its own options, and log the rest
+                    .parameter("url", Targets.withoutQuery(target.getUrl()))
                     .parameter("pollInterval", pollInterval)
                     .parameter("limited", target.getRate() > 0)
                     .parameter("requests", ceiling(target.getRate())[0])

@@ -7,7 +7,6 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ public class TargetStatus {
             Map<String, Object> details = new LinkedHashMap<>();
             for (Target target : status.targets.all()) {
                 Map<String, Object> view = status.view(target);
-                view.keySet().retainAll(List.of("state", "disabled_reason", "circuit_breaker", "notifications"));
+                view.keySet().retainAll(List.of("state", "circuit_breaker", "notifications"));
                 details.put(target.getName(), view);
             }
             return Health.up().withDetails(details).build();
@@ -64,7 +63,7 @@ public class TargetStatus {
         String name = target.getName();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("name", name);
-        v.put("url", withoutSecrets(target.getUrl()));
+        v.put("url", Targets.withoutQuery(target.getUrl()));
         v.put("channels", target.getChannels());
         v.put("enabled", target.isEnabled());
         String disabledReason = targets.disabledReason(name);
@@ -84,11 +83,5 @@ public class TargetStatus {
         }
         v.put("notifications", outbox.counts(name));
         return v;
-    }
-
-    private static String withoutSecrets(String url) {
-        URI uri = URI.create(url);
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-                + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -135,6 +136,10 @@ public class Targets {
         message.removeHeaders("*", "CamelRedelivery.*");
         target.getHeaders().forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_METHOD, "POST");
+        String query = URI.create(target.getUrl()).getRawQuery();
+        if (query != null) {
+            message.setHeader(Exchange.HTTP_QUERY, query);
+        }
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         String authorization = authorization(target);
         if (authorization != null) {
@@ -146,6 +151,18 @@ public class Targets {
         message.setHeader(StandardWebhooks.SIGNATURE,
                 StandardWebhooks.signature(target.signingKey(), notification.uid(), timestamp, body));
         message.setBody(body);
+    }
+
+    /** The URL up to its path: what may be shown and logged (a query or user info may hold a secret). */
+    public static String withoutQuery(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    /** True while the target's notifications wait: a 410 disabled it, or its breaker is open. */
+    public boolean holding(@ExchangeProperty(TARGET) String name) {
+        return sendable(name) == 0;
     }
 
     private String authorization(Target target) throws IOException {

@@ -250,14 +250,16 @@ public class ExecutionStore {
                     + " from execution_item where execution_uid = ? and status = 'failed'", Long.class, uid));
             // the notifications alone go out from the outbox; the event runs again only for what it did not apply
             boolean rerun = target == null && ("failed".equals(status) || failedItems > 0);
-            // one statement decides, so two concurrent retries cannot both schedule a run
-            int scheduled = rerun
-                    ? jdbc.update("update execution set status = 'received', error = null, updated_at = ?"
-                    + " where uid = ? and status = ?", now(), uid, status)
-                    : jdbc.update("update execution set status = ?, updated_at = ? where uid = ? and status = ?",
-                    resultStatus(uid), now(), uid, status);
-            if (scheduled == 0) {
-                throw new NothingToRetryException("execution '" + uid + "' is already being retried");
+            if (rerun) {
+                // one statement decides, so two concurrent retries cannot both schedule a run
+                if (jdbc.update("update execution set status = 'received', error = null, updated_at = ?"
+                        + " where uid = ? and status = ?", now(), uid, status) == 0) {
+                    throw new NothingToRetryException("execution '" + uid + "' is already being retried");
+                }
+            } else if ("partial".equals(status)) {
+                // its dead letters are pending again: partial no longer, unless items failed too
+                jdbc.update("update execution set status = ?, updated_at = ? where uid = ? and status = 'partial'",
+                        resultStatus(uid), now(), uid);
             }
             Map<String, Object> n = new LinkedHashMap<>();
             n.put("notice", "Retry scheduled");
@@ -273,7 +275,10 @@ public class ExecutionStore {
     /** Deletes executions older than the retention, and dedupe records older than the dedupe window. */
     public int purge() {
         Instant now = Instant.now();
-        int purged = jdbc.update("delete from execution where created_at < ?", Timestamp.from(now.minus(retention)));
+        // an execution whose notifications are still held for a target stays until they go out
+        int purged = jdbc.update("delete from execution where created_at < ? and not exists (select 1 from"
+                + " notification where execution_uid = execution.uid and status = 'pending')",
+                Timestamp.from(now.minus(retention)));
         jdbc.update("delete from delivery where received_at < ?", Timestamp.from(now.minus(dedupeWindow)));
         if (purged > 0) {
             LOG.info("Purged {} executions older than {}", purged, retention);

@@ -96,5 +96,7 @@ class DownstreamPropertiesTest {
     void rateCeilingsBecomeThrottlePeriods() {
         assertThat(TargetRoutes.ceiling(20)).containsExactly(20, 1000);
         assertThat(TargetRoutes.ceiling(0.5)).containsExactly(1, 2000);
+        assertThat(TargetRoutes.ceiling(2.5)).containsExactly(2, 800);
+        assertThat(TargetRoutes.ceiling(1.5)).containsExactly(1, 667);
     }
 }
