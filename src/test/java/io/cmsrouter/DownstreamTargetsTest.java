@@ -273,6 +273,7 @@ class DownstreamTargetsTest extends RouterHttpTest {
         }
 
         // the receiver revokes token-2: its 401 drops the token, and the retry carries a fresh one
+        await().until(() -> target("oauth").path("notifications").path("pending").asInt() == 0);
         downstream.stubFor(WireMock.post(urlPathEqualTo("/oauth")).atPriority(1)
                 .withHeader("Authorization", equalTo("Bearer token-2")).willReturn(aResponse().withStatus(401)));
         int before = downstream.findAll(postRequestedFor(urlPathEqualTo("/oauth"))).size();
@@ -385,11 +386,12 @@ class DownstreamTargetsTest extends RouterHttpTest {
         }
         List<LoggedRequest> requests = new ArrayList<>(received("/limited", 15));
         requests.sort((a, b) -> a.getLoggedDate().compareTo(b.getLoggedDate()));
-        // at most 5 in any second: the 6th request after any request comes a second later, less the delay between
-        // throttle and receiver on a busy machine (without the ceiling, all 15 would come within milliseconds)
+        // at most 5 in any second: the 6th request after any request leaves the throttle a second later. Between
+        // throttle and receiver each request waits a varying while (up to ~250 ms seen on 2 cores loaded by other
+        // work), hence 700 ms: it catches a missing ceiling (all 15 within milliseconds) or one over 1.4 times too high
         for (int i = 0; i + 5 < requests.size(); i++) {
             long gap = requests.get(i + 5).getLoggedDate().getTime() - requests.get(i).getLoggedDate().getTime();
-            assertThat(gap).as("requests %d to %d", i, i + 5).isGreaterThanOrEqualTo(800);
+            assertThat(gap).as("requests %d to %d", i, i + 5).isGreaterThanOrEqualTo(700);
         }
         long span = requests.get(14).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
         assertThat(span).as("15 requests at 5 per second").isGreaterThanOrEqualTo(1600);

@@ -254,14 +254,17 @@ class WebhookSecurityTest extends RouterHttpTest {
 
         // a burst of bad signatures fetches the key at most once per key-refresh-interval, not once per request
         cms.resetRequests();
+        long burstStarted = System.nanoTime();
         for (int i = 0; i < 20; i++) {
             String bad = freshBody("blt0burst" + i);
             Map<String, String> badHeaders = genuine(bad);
             badHeaders.put("X-Contentstack-Request-Signature", "v1=" + rsaSign(OTHER_KEY, bad));
             assertThat(send("POST", "/webhooks/contentstack", bad, badHeaders).statusCode()).isEqualTo(401);
         }
+        // once per 200 ms interval the burst lasted (on a loaded machine it lasts longer), and never once per request
+        long intervals = 1 + java.time.Duration.ofNanos(System.nanoTime() - burstStarted).toMillis() / 200;
         assertThat(cms.countRequestsMatching(getRequestedFor(urlPathEqualTo("/.well-known/public-keys.json")).build()).getCount())
-                .isLessThanOrEqualTo(3);
+                .isLessThanOrEqualTo((int) Math.min(intervals + 1, 10));
     }
 
     @Test
