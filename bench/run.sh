@@ -28,15 +28,15 @@ cd "$ROOT" # the router reads config/ and routes/ from its working directory
 : "${JVM_FLAGS:=-Xmx512m}"
 : "${PORT_ROUTER:=39180}" "${PORT_BARE:=39181}" "${PORT_PEER:=39182}" "${PORT_SIM:=39190}"
 : "${INGEST_RATES:=200 500 1000}"   # fixed offered rates (open loop), full bodies, every target
-: "${INGEST_DURATION:=20}"          # seconds per fixed-rate run
-: "${INGEST_GRACE:=10}"             # seconds an overloaded server gets after that before the run is cut
-: "${CONCISE_RATE:=200}"            # the fixed rate for concise bodies
+: "${INGEST_DURATION:=15}"          # seconds per fixed-rate run
+: "${INGEST_GRACE:=5}"              # seconds an overloaded server gets after that before the run is cut
+: "${CONCISE_RATES:=}"             # fixed rates for concise bodies too (default: concise at saturation only)
 : "${LOAD_WORKERS:=128}"            # open-loop generator: requests in flight at most (one connection each)
-: "${WARMUP_S:=10}"                 # closed-loop warm-up of each server (not recorded)
-: "${SAT_DURATION:=20}" "${SAT_CONNECTIONS:=32}" "${WRK_THREADS:=2}"
+: "${WARMUP_S:=20}"                 # closed-loop warm-up of each server (not recorded)
+: "${SAT_DURATION:=15}" "${SAT_CONNECTIONS:=32}" "${WRK_THREADS:=2}"
 : "${SAT_BODIES:=20000}"            # distinct bodies per saturation run (the router must not see one twice)
-: "${DRAIN_MAX_S:=90}"              # after a router run: wait at most this long for its backlog to be applied
-: "${FANOUT_ITEMS:=1000 10000}" "${FANOUT_LATENCY_MS:=20}"
+: "${DRAIN_MAX_S:=60}"              # after a router run: wait at most this long for its backlog to be applied
+: "${FANOUT_ITEMS:=1000 10000}" "${FANOUT_LATENCY_MS:=20}" "${RAISED_ITEMS:=1000}" "${OVER_ITEMS:=500}"
 : "${MEMORY_ITEMS:=100000}" "${MEMORY_LATENCY_MS:=5}" "${MEMORY_SAMPLES:=10000,50000,100000}"
 : "${LAG_PROBES:=200}" "${LAG_INTERVAL_MS:=150}" "${LAG_BG_RPS:=200}"
 : "${PROFILE:=0}" "${PIN:=0}" "${KEEP_WORK:=0}"
@@ -314,11 +314,13 @@ ingest_target() { # TARGET
       drain router/full/saturation-profiled
     fi
   fi
-  fixed_rate "$target" "$pid" "$hostport" "$path" concise "$CONCISE_RATE"
+  for rate in $CONCISE_RATES; do
+    fixed_rate "$target" "$pid" "$hostport" "$path" concise "$rate"
+  done
   file=$(bodies concise "$SAT_BODIES" "$target-sat-concise")
   saturate "$target" "$pid" "$hostport" "$path" concise "$file"
   rm -f "$file"
-  if [ "$target" = router ]; then drain router/concise/saturation; fi
+  if [ "$target" = router ]; then DRAIN_MAX_S=5 drain router/concise/saturation; fi # stopped next: counted only
   cp "$LOGS/$target.log" "$WORK/$target-ingest.log" 2>/dev/null || true
   stop_pid "$pid"
 }
@@ -342,10 +344,15 @@ fanout_run() { # LABEL ITEMS ROUTER_CDA ROUTER_CMA CONCURRENCY [extra fanout arg
   cpu_end "$ROUTER_PID" "$label"
 }
 
+fanout_warmup() { # a small job first, not recorded: the measured jobs run on a warm JVM
+  fanout_run "warmup" 200 80 10 8 >/dev/null
+}
+
 scenario_fanout() {
   note "--- fan-out: Contentstack's limits (CDA 100/s, CMA 10/s at the simulator; router defaults 80/s and 10/s)"
   start_sim --latency-ms "$FANOUT_LATENCY_MS" --cda-rate 100 --cma-rate 10
   start_router fanout-default
+  fanout_warmup
   for n in $FANOUT_ITEMS; do
     fanout_run "contentstack-limits/$n" "$n" 80 10 8 --tsv "$RAW/fanout.tsv"
   done
@@ -355,16 +362,18 @@ scenario_fanout() {
   note "--- fan-out: limits raised tenfold (simulator CDA 1000/s, CMA 100/s; router ceilings the same): latency-bound"
   start_sim --latency-ms "$FANOUT_LATENCY_MS" --cda-rate 1000 --cma-rate 100
   start_router fanout-raised --contentstack.cda-rate=1000 --contentstack.cma-rate=100
-  for n in $FANOUT_ITEMS; do
+  fanout_warmup
+  for n in $RAISED_ITEMS; do
     fanout_run "raised-limits/$n" "$n" 1000 100 8 --tsv "$RAW/fanout.tsv"
   done
   stop_pid "$ROUTER_PID"
   stop_pid "$SIM_PID"
 
-  note "--- fan-out: router ceiling above the stack's limit (router CDA 150/s, simulator 100/s): 429s must be absorbed"
-  start_sim --latency-ms "$FANOUT_LATENCY_MS" --cda-rate 100 --cma-rate 10
-  start_router fanout-over --contentstack.cda-rate=150
-  fanout_run "over-ceiling/1000" 1000 150 10 8 --tsv "$RAW/fanout.tsv"
+  note "--- fan-out: the stack's CDA limit below the router's ceiling (simulator 40/s, router 80/s): 429s must be absorbed"
+  start_sim --latency-ms "$FANOUT_LATENCY_MS" --cda-rate 40 --cma-rate 10
+  start_router fanout-over
+  fanout_warmup
+  fanout_run "limit-below-ceiling/$OVER_ITEMS" "$OVER_ITEMS" 80 10 8 --tsv "$RAW/fanout.tsv"
   stop_pid "$ROUTER_PID"
   stop_pid "$SIM_PID"
 }
@@ -372,9 +381,9 @@ scenario_fanout() {
 scenario_memory() {
   note "--- memory: ${MEMORY_ITEMS}-item job, simulator latency ${MEMORY_LATENCY_MS} ms and no rate limit, router ceilings lifted"
   start_sim --latency-ms "$MEMORY_LATENCY_MS" --cda-rate 0 --cma-rate 0
-  start_router memory --contentstack.cda-rate=100000 --contentstack.cma-rate=100000
+  start_router memory --contentstack.cda-rate=5000 --contentstack.cma-rate=5000
   sleep 5 # settle after start: the idle point
-  fanout_run "memory/$MEMORY_ITEMS" "$MEMORY_ITEMS" 100000 100000 8 --tsv "$RAW/memory-fanout.tsv" \
+  fanout_run "memory/$MEMORY_ITEMS" "$MEMORY_ITEMS" 5000 5000 8 --tsv "$RAW/memory-fanout.tsv" \
     --mem-pid "$ROUTER_PID" --sample-at "$MEMORY_SAMPLES" --mem-tsv "$RAW/memory.tsv" \
     --histo-prefix "$RAW/histo-memory" --poll-ms 250
   stop_pid "$ROUTER_PID"
@@ -406,7 +415,7 @@ scenario_lag() {
   local keep=()
   for p in "${PIDS[@]}"; do [ "$p" = "$bg" ] || keep+=("$p"); done
   PIDS=("${keep[@]+"${keep[@]}"}")
-  cpu_end "$ROUTER_PID" lag
+  cpu_end "$ROUTER_PID" "router/full/$LAG_BG_RPS-background"
   rm -f "$file"
   stop_pid "$ROUTER_PID"
   stop_pid "$SIM_PID"

@@ -200,6 +200,7 @@ public final class Bench {
         OutputStream out;
         int used;
         boolean mustClose;
+        volatile boolean shutdown;
         String lastBody;
 
         Conn(String hostPort) {
@@ -222,6 +223,9 @@ public final class Bench {
 
         /** Sends a whole request and reads the whole response; returns the status. Reconnects once on a stale connection. */
         int exchange(byte[] request, boolean keepBody) throws IOException {
+            if (shutdown) {
+                throw new IOException("generator stopped");
+            }
             if (socket == null || mustClose) {
                 open();
             }
@@ -229,8 +233,11 @@ public final class Bench {
             try {
                 return once(request, keepBody);
             } catch (IOException stale) {
-                if (!reused) {
+                if (!reused || shutdown) {
                     throw stale;
+                }
+                if (System.getenv("BENCH_DEBUG") != null) {
+                    System.err.println("retry after " + stale + " on a connection used " + used + " times");
                 }
                 open(); // the server closed an idle keep-alive connection: one fresh attempt
                 return once(request, keepBody);
@@ -322,6 +329,12 @@ public final class Bench {
                 }
                 b.append((char) c);
             }
+        }
+
+        /** From another thread: ends the exchange in progress, and no request is sent again on this connection. */
+        void shutdown() {
+            shutdown = true;
+            close();
         }
 
         @Override
@@ -460,7 +473,7 @@ public final class Bench {
                     }
                     stopped.set(true);
                     for (Conn c : conns) {
-                        c.close();
+                        c.shutdown();
                     }
                 }, "watchdog");
                 watchdog.setDaemon(true);
@@ -740,7 +753,7 @@ public final class Bench {
                     sampleAt.add(Long.parseLong(s.trim()));
                 }
             }
-            String jobId = "bench-" + label + "-" + Long.toString(System.currentTimeMillis(), 36) + "-n" + items;
+            String jobId = "bench-" + label.replaceAll("[^A-Za-z0-9]", "-") + "-" + Long.toString(System.currentTimeMillis(), 36) + "-n" + items;
             try (Conn r = new Conn(router); Conn s = new Conn(sim)) {
                 s.exchange(Conn.post(sim, "/__reset", null, "{}", null), false);
                 if (pid > 0) {
@@ -886,14 +899,22 @@ public final class Bench {
             row.put("rss_peak_mb", status.getOrDefault("VmHWM", -1L) / 1024.0);
             row.put("heap_after_gc_mb", used / 1024.0);
             row.put("heap_committed_mb", committed / 1024.0);
-            appendTsv(Path.of(o.s("mem-tsv")), row);
-            System.out.println(format(row));
+            long live = -1;
             if (o.m().containsKey("histo-prefix")) {
+                // a second full GC; its Total line is the live heap, and the top classes say what holds it
                 String histo = jcmd(pid, "GC.class_histogram");
                 String[] lines = histo.split("\n");
+                Matcher total = Pattern.compile("Total\\s+\\d+\\s+(\\d+)").matcher(histo);
+                if (total.find()) {
+                    live = Long.parseLong(total.group(1));
+                }
                 Files.writeString(Path.of(o.s("histo-prefix") + "-" + fetched + ".txt"),
-                        String.join("\n", Arrays.copyOfRange(lines, 0, Math.min(lines.length, 40))) + "\n");
+                        String.join("\n", Arrays.copyOfRange(lines, 0, Math.min(lines.length, 80))) + "\n");
             }
+            row.put("live_objects_mb", live / 1048576.0);
+            appendTsv(Path.of(o.s("mem-tsv")), row);
+            System.out.println(format(row));
+
         }
 
         static String jcmd(long pid, String command) throws Exception {
@@ -1086,7 +1107,7 @@ public final class Bench {
                 }
             }
             StringBuilder md = new StringBuilder();
-            md.append("JFR `jdk.ExecutionSample` (profile settings, ~20 ms per thread; CPU-running Java threads only): ")
+            md.append("JFR `jdk.ExecutionSample` (profile settings: every 10 ms a few threads running Java code are sampled, so the counts are shares, not CPU time): ")
                     .append(total).append(" samples from `").append(jfr.getFileName()).append("`.\n\n");
             md.append("| by thread (digits → N) | samples | share |\n|---|---:|---:|\n");
             table(md, byThread, total, 8);
@@ -1096,8 +1117,149 @@ public final class Bench {
             table(md, self, total, top);
             md.append("\n| router methods (inclusive) | samples | share |\n|---|---:|---:|\n");
             table(md, routerInclusive, total, top);
+            blocked(jfr, md, top);
+            cpuAndGc(jfr, md);
             Files.writeString(Path.of(o.s("out")), md.toString());
             System.out.print(md);
+        }
+
+        /** Frames that mean a pooled thread is idle, waiting for work: such waits are not time lost. */
+        static final String[] IDLE = {"ThreadPoolExecutor.getTask", "TaskQueue.take", "TaskQueue.poll",
+                "SedaConsumer.doRun", "DelayedWorkQueue.take", "ForkJoinPool.awaitWork", "ForkJoinPool.runWorker",
+                "HikariPool$HouseKeeper", "TimerThread.mainLoop", "EPollSelectorImpl", "CacheLongKeyLIRS",
+                "FileWatchdog", "ReferenceQueue.remove"};
+
+        /**
+         * Where threads waited (jdk.ThreadPark and jdk.JavaMonitorEnter, over the profile threshold of 10-20 ms), by
+         * the first frame outside the JDK, without idle pool threads waiting for work.
+         */
+        static void blocked(Path jfr, StringBuilder md, int top) throws Exception {
+            Process p = new ProcessBuilder("jfr", "print", "--events", "jdk.ThreadPark,jdk.JavaMonitorEnter",
+                    "--stack-depth", "48", jfr.toString()).redirectErrorStream(true).start();
+            Map<String, Double> waited = new HashMap<>();
+            Map<String, Integer> count = new HashMap<>();
+            double total = 0;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String event = null;
+                double ms = 0;
+                String thread = "?";
+                List<String> frames = null;
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    String t = line.trim();
+                    if (t.startsWith("jdk.ThreadPark {") || t.startsWith("jdk.JavaMonitorEnter {")) {
+                        event = t.startsWith("jdk.ThreadPark") ? "park" : "monitor";
+                        frames = null;
+                    } else if (t.startsWith("duration = ")) {
+                        String[] d = t.substring(11).trim().split(" ");
+                        double v = Double.parseDouble(d[0]);
+                        ms = switch (d.length > 1 ? d[1] : "ms") {
+                            case "s" -> v * 1000;
+                            case "us" -> v / 1000;
+                            case "ns" -> v / 1e6;
+                            case "min" -> v * 60_000;
+                            default -> v;
+                        };
+                    } else if (t.startsWith("eventThread = ")) {
+                        int q = t.indexOf('"');
+                        int q2 = t.indexOf('"', q + 1);
+                        thread = (q >= 0 && q2 > q ? t.substring(q + 1, q2) : t).replaceAll("[0-9]+", "N");
+                    } else if (t.startsWith("stackTrace = [")) {
+                        frames = new ArrayList<>();
+                    } else if (frames != null && t.equals("]")) {
+                        boolean idle = false;
+                        for (String f : frames) {
+                            for (String i : IDLE) {
+                                idle |= f.contains(i);
+                            }
+                        }
+                        if (!idle) {
+                            String at = "(JDK only)";
+                            for (String f : frames) {
+                                if (!f.startsWith("java.") && !f.startsWith("jdk.") && !f.startsWith("sun.")) {
+                                    at = f.replaceAll("\\(.*", "");
+                                    break;
+                                }
+                            }
+                            String key = event + " | " + thread + " | " + at;
+                            waited.merge(key, ms, Double::sum);
+                            count.merge(key, 1, Integer::sum);
+                            total += ms;
+                        }
+                        frames = null;
+                    } else if (frames != null && !t.equals("...")) {
+                        int l = t.indexOf(" line:");
+                        frames.add(l > 0 ? t.substring(0, l) : t);
+                    }
+                }
+            }
+            p.waitFor();
+            md.append("\n| where threads waited (park / monitor ≥ the profile threshold; idle pool threads left out) | thread | events | total wait |\n|---|---|---:|---:|\n");
+            final double all = total;
+            waited.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(top)
+                    .forEach(e -> {
+                        String[] k = e.getKey().split(" \\| ", 3);
+                        md.append("| ").append(k[0]).append(" at `").append(k[2]).append("` | `").append(k[1])
+                                .append("` | ").append(count.get(e.getKey())).append(" | ")
+                                .append(String.format(Locale.ROOT, "%.1f s (%.0f%%)", e.getValue() / 1000,
+                                        100 * e.getValue() / Math.max(1, all)))
+                                .append(" |\n");
+                    });
+        }
+
+        /** jdk.CPULoad averages (this JVM against the whole machine) and the GC pauses of the recording. */
+        static void cpuAndGc(Path jfr, StringBuilder md) throws Exception {
+            Process p = new ProcessBuilder("jfr", "print", "--events", "jdk.CPULoad,jdk.GarbageCollection",
+                    jfr.toString()).redirectErrorStream(true).start();
+            double user = 0;
+            double system = 0;
+            double machine = 0;
+            int loads = 0;
+            double pauses = 0;
+            double longest = 0;
+            int gcs = 0;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    String t = line.trim();
+                    if (t.startsWith("jvmUser = ")) {
+                        user += percent(t);
+                        loads++;
+                    } else if (t.startsWith("jvmSystem = ")) {
+                        system += percent(t);
+                    } else if (t.startsWith("machineTotal = ")) {
+                        machine += percent(t);
+                    } else if (t.startsWith("sumOfPauses = ")) {
+                        pauses += millis(t.substring(14));
+                        gcs++;
+                    } else if (t.startsWith("longestPause = ")) {
+                        longest = Math.max(longest, millis(t.substring(15)));
+                    }
+                }
+            }
+            p.waitFor();
+            if (loads > 0) {
+                md.append(String.format(Locale.ROOT, "%nCPU during the recording (jdk.CPULoad, share of all cores):"
+                        + " this JVM %.0f%% user + %.0f%% system; the whole machine %.0f%%.", 100 * user / loads,
+                        100 * system / loads, 100 * machine / loads));
+            }
+            md.append(String.format(Locale.ROOT, " GC: %d collections, %.0f ms of pauses in all, the longest %.0f ms.%n",
+                    gcs, pauses, longest));
+        }
+
+        static double percent(String line) {
+            String v = line.substring(line.indexOf('=') + 1).trim().replace("%", "");
+            return Double.parseDouble(v) / 100;
+        }
+
+        static double millis(String value) {
+            String[] d = value.trim().split(" ");
+            double v = Double.parseDouble(d[0]);
+            return switch (d.length > 1 ? d[1] : "ms") {
+                case "s" -> v * 1000;
+                case "us" -> v / 1000;
+                case "ns" -> v / 1e6;
+                case "min" -> v * 60_000;
+                default -> v;
+            };
         }
 
         static void table(StringBuilder md, Map<String, Integer> counts, int total, int top) {
@@ -1316,13 +1478,11 @@ public final class Bench {
                     .append(" /cache`. Lower bound = max(items / CDA rate, (pages + 2) / CMA rate, items × latency /")
                     .append(" concurrency), each rate the lower of the router's ceiling and the simulator's limit (the `+2`")
                     .append(" are the job and environments calls).\n\n");
-            md.append("| run | items | wall | lower bound (binding) | wall / bound | items/s | CDA req | CMA req | CDA 429 | CMA 429 | failed items | attempts | cache reads | CDA max in flight | router CDA/CMA rate | sim CDA/CMA limit | latency | concurrency |\n");
+            md.append("| run (execution status) | items | wall | lower bound (binding) | wall / bound | items/s | CDA req | CMA req | CDA 429 | CMA 429 | failed items | attempts | cache reads | CDA max in flight | router CDA/CMA rate | sim CDA/CMA limit | latency | concurrency |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|---:|---:|\n");
-            boolean allMet = true;
-            StringBuilder measured = new StringBuilder();
             for (Map<String, String> r : rows) {
-                md.append("| ").append(r.get("label")).append(" | ").append(r.get("items")).append(" | ")
-                        .append(num(r.get("wall_s"), 2)).append(" s | ").append(num(r.get("bound_s"), 2)).append(" s (")
+                md.append("| ").append(r.get("label")).append(" (").append(r.get("status")).append(") | ")
+                        .append(r.get("items")).append(" | ").append(num(r.get("wall_s"), 2)).append(" s | ").append(num(r.get("bound_s"), 2)).append(" s (")
                         .append(r.get("binding").replace('_', ' ')).append(") | **").append(num(r.get("ratio"), 2))
                         .append("×** | ").append(num(r.get("items_per_s"), 0)).append(" | ").append(r.get("cda_requests"))
                         .append(" | ").append(r.get("cma_requests")).append(" | ").append(r.get("cda_429")).append(" | ")
@@ -1332,15 +1492,14 @@ public final class Bench {
                         .append("/").append(num(r.get("router_cma_rate"), 0)).append(" | ")
                         .append(limit(r.get("sim_cda_rate"))).append("/").append(limit(r.get("sim_cma_rate")))
                         .append(" | ").append(r.get("latency_ms")).append(" ms | ").append(r.get("concurrency")).append(" |\n");
-                boolean met = d(r, "ratio") <= 1.15 && d(r, "failed") == 0;
-                allMet &= met;
-                measured.append(r.get("label")).append(": ").append(num(r.get("ratio"), 2)).append("×, ")
-                        .append(r.get("cda_429")).append("+").append(r.get("cma_429")).append(" 429s, ")
-                        .append(r.get("failed")).append(" failed; ");
+                boolean met = d(r, "ratio") <= 1.15 && d(r, "failed") == 0 && "succeeded".equals(r.get("status"));
+                targets.add(new String[]{"Fan-out " + r.get("label") + ": within 1.15× of the lower bound, zero"
+                        + " unhandled 429s (no failed item)", String.format(Locale.ROOT,
+                        "%.2f s vs %.2f s = %.2f×; %s CDA + %s CMA 429s received, %s items failed", d(r, "wall_s"),
+                        d(r, "bound_s"), d(r, "ratio"), r.get("cda_429"), r.get("cma_429"), r.get("failed")),
+                        met ? "**met**" : "**not met**"});
             }
             md.append('\n');
-            targets.add(new String[]{"Fan-out within 1.15× of the lower bound, zero unhandled 429s (no item failed)",
-                    measured.toString().trim(), allMet ? "**met**" : "**not met**"});
         }
 
         static void memorySection(StringBuilder md, List<Map<String, String>> rows, List<String[]> targets, Path raw)
@@ -1350,46 +1509,88 @@ public final class Bench {
                     .append(" simulator. At each point: `jcmd <pid> GC.run`, then the heap used from `jcmd <pid>")
                     .append(" GC.heap_info`, and VmRSS / VmHWM (peak RSS) from `/proc/<pid>/status`. Points are taken when")
                     .append(" the simulator has served that many CDA item fetches.\n\n");
-            md.append("| run | point | items fetched | RSS | peak RSS | heap after GC | heap committed |\n|---|---|---:|---:|---:|---:|---:|\n");
+            md.append("| run | point | items fetched | RSS | peak RSS | heap after GC (G1 used) | live objects (histogram) | heap committed |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
             for (Map<String, String> r : rows) {
                 md.append("| ").append(r.get("label")).append(" | ").append(r.get("point")).append(" | ")
                         .append(r.get("items_fetched")).append(" | ").append(num(r.get("rss_mb"), 0)).append(" MB | ")
                         .append(num(r.get("rss_peak_mb"), 0)).append(" MB | ").append(num(r.get("heap_after_gc_mb"), 1))
-                        .append(" MB | ").append(num(r.get("heap_committed_mb"), 0)).append(" MB |\n");
+                        .append(" MB | ").append(num(r.get("live_objects_mb"), 1)).append(" MB | ")
+                        .append(num(r.get("heap_committed_mb"), 0)).append(" MB |\n");
             }
             md.append('\n');
-            Map<String, Double> heapByLabel10k = new LinkedHashMap<>();
-            Map<String, Double> heapByLabelEnd = new LinkedHashMap<>();
+            // the 10k point, and the last point taken during the job (the 100k one in a full run)
+            String first = null;
+            String last = null;
+            heapAt10k = null;
+            heapAtEnd = null;
             for (Map<String, String> r : rows) {
                 String p = r.get("point");
                 if (p.startsWith("after 10000 ")) {
-                    heapByLabel10k.put(r.get("label"), d(r, "heap_after_gc_mb"));
+                    first = r.get("items_fetched");
+                    heapAt10k = r;
                 }
-                if (p.startsWith("after 100000 ")) {
-                    heapByLabelEnd.put(r.get("label"), d(r, "heap_after_gc_mb"));
+                if (p.startsWith("after ")) {
+                    last = r.get("items_fetched");
+                    heapAtEnd = r;
                 }
             }
-            for (String label : heapByLabel10k.keySet()) {
-                Double end = heapByLabelEnd.get(label);
-                if (end == null) {
-                    continue;
-                }
-                double at10k = heapByLabel10k.get(label);
+            if (heapAt10k != null && heapAtEnd != null && heapAt10k != heapAtEnd) {
+                String k = d(heapAt10k, "live_objects_mb") > 0 ? "live_objects_mb" : "heap_after_gc_mb";
+                double at10k = d(heapAt10k, k);
+                double end = d(heapAtEnd, k);
                 double change = end / at10k - 1;
-                targets.add(new String[]{"Heap flat (±20%) from 10k to 100k items (" + label + ")",
-                        String.format(Locale.ROOT, "%.1f MB → %.1f MB after GC (%+.0f%%)", at10k, end, 100 * change),
+                targets.add(new String[]{"Heap flat (±20%) from 10k to " + heapAtEnd.get("items_fetched") + " items",
+                        String.format(Locale.ROOT, "%s: %.1f MB → %.1f MB (%+.0f%%); G1 used after GC %.1f → %.1f MB; peak RSS %.0f MB",
+                                k.equals("live_objects_mb") ? "live objects after full GC" : "heap after GC", at10k, end,
+                                100 * change, d(heapAt10k, "heap_after_gc_mb"), d(heapAtEnd, "heap_after_gc_mb"),
+                                d(heapAtEnd, "rss_peak_mb")),
                         Math.abs(change) <= 0.2 ? "**met**" : "**not met**"});
-            }
-            try (var files = Files.list(raw)) {
-                List<Path> histos = files.filter(f -> f.getFileName().toString().startsWith("histo-")).sorted().toList();
-                if (!histos.isEmpty()) {
-                    Path last = histos.get(histos.size() - 1);
-                    md.append("Largest classes on the heap at the last point (`jcmd GC.class_histogram`, ")
-                            .append(last.getFileName()).append("):\n\n```\n");
-                    List<String> lines = Files.readAllLines(last);
-                    md.append(String.join("\n", lines.subList(0, Math.min(lines.size(), 22)))).append("\n```\n\n");
+                Map<String, long[]> a = histogram(raw.resolve("histo-memory-" + first + ".txt"));
+                Map<String, long[]> b = histogram(raw.resolve("histo-memory-" + last + ".txt"));
+                if (!a.isEmpty() && !b.isEmpty()) {
+                    md.append("What grew on the heap between ").append(first).append(" and ").append(last)
+                            .append(" items (live objects, `jcmd GC.class_histogram`, top 80 classes at each point):\n\n");
+                    md.append("| class | instances | bytes at ").append(first).append(" | bytes at ").append(last)
+                            .append(" | growth | growth per item |\n|---|---:|---:|---:|---:|---:|\n");
+                    long items = Long.parseLong(last) - Long.parseLong(first);
+                    b.entrySet().stream()
+                            .sorted((x, y) -> Long.compare(y.getValue()[1] - a.getOrDefault(y.getKey(), new long[2])[1],
+                                    x.getValue()[1] - a.getOrDefault(x.getKey(), new long[2])[1]))
+                            .limit(10).forEach(e -> {
+                                long[] before = a.getOrDefault(e.getKey(), new long[2]);
+                                long growth = e.getValue()[1] - before[1];
+                                md.append("| `").append(e.getKey()).append("` | ").append(before[0]).append(" → ")
+                                        .append(e.getValue()[0]).append(" | ").append(mb(before[1])).append(" | ")
+                                        .append(mb(e.getValue()[1])).append(" | ").append(mb(growth)).append(" | ")
+                                        .append(String.format(Locale.ROOT, "%.0f B", (double) growth / Math.max(1, items)))
+                                        .append(" |\n");
+                            });
+                    md.append('\n');
                 }
             }
+        }
+
+        static Map<String, String> heapAt10k;
+        static Map<String, String> heapAtEnd;
+
+        static String mb(long bytes) {
+            return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
+        }
+
+        /** class name -> {instances, bytes} from a saved GC.class_histogram head. */
+        static Map<String, long[]> histogram(Path file) throws IOException {
+            Map<String, long[]> m = new HashMap<>();
+            if (!Files.exists(file)) {
+                return m;
+            }
+            Pattern row = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+            for (String line : Files.readAllLines(file)) {
+                Matcher x = row.matcher(line);
+                if (x.find()) {
+                    m.put(x.group(3), new long[]{Long.parseLong(x.group(1)), Long.parseLong(x.group(2))});
+                }
+            }
+            return m;
         }
 
         static String ratio(Map<String, String> a, Map<String, String> b, String k) {
