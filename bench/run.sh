@@ -257,7 +257,7 @@ fixed_rate() { # TARGET PID HOSTPORT PATH KIND RATE
 
 saturate() { # TARGET PID HOSTPORT PATH KIND BODIES_FILE [LABEL_SUFFIX] [no-record]
   local target=$1 pid=$2 hostport=$3 path=$4 kind=$5 file=$6 label="$1/$5/saturation${7:-}" out
-  out="$WORK/wrk-$target-$kind${7:-}.out"
+  out="$RAW/wrk-$target-$kind${7:-}.out"
   log "ingest $label: wrk, $SAT_CONNECTIONS connections, ${SAT_DURATION}s"
   [ "${8:-}" = no-record ] || cpu_begin "$pid"
   run "${GEN_CPU[@]}" wrk -t "$WRK_THREADS" -c "$SAT_CONNECTIONS" -d "${SAT_DURATION}s" --timeout 10s \
@@ -310,7 +310,6 @@ ingest_target() { # TARGET
       run jcmd "$pid" JFR.stop name=bench >/dev/null
       rm -f "$file"
       bench_tool jfr-hot --jfr "$jfr" --out "$RAW/jfr-ingest.md" --top 15 >/dev/null
-      cp "$WORK/wrk-router-full-profiled.out" "$RAW/wrk-router-profiled.out"
       drain router/full/saturation-profiled
     fi
   fi
