@@ -1301,7 +1301,7 @@ public final class Bench {
                     .append(" minutes apart under the same conditions. Raw numbers: `bench/results/raw/`.\n\n");
             md.append("## Machine and run\n\n| | |\n|---|---|\n");
             for (String k : List.of("date", "host_cores", "cpu_model", "memory", "kernel", "jdk", "node", "wrk",
-                    "git_commit", "jvm_flags", "pinning", "load_before", "load_after", "duration")) {
+                    "git_commit", "jvm_flags", "pinning", "settings", "load_before", "load_after", "duration")) {
                 if (meta.containsKey(k)) {
                     md.append("| ").append(k).append(" | ").append(meta.get(k).replace("|", "\\|")).append(" |\n");
                 }
