@@ -309,8 +309,8 @@ ingest_target() { # TARGET
       saturate router "$pid" "$hostport" "$path" full "$file" -profiled no-record
       run jcmd "$pid" JFR.stop name=bench >/dev/null
       rm -f "$file"
-      bench_tool jfr-hot --jfr "$jfr" --out "$RAW/jfr-ingest.md" --top 15 >/dev/null
       drain router/full/saturation-profiled
+      bench_tool jfr-hot --jfr "$jfr" --out "$RAW/jfr-ingest.md" --top 15 >/dev/null
     fi
   fi
   for rate in $CONCISE_RATES; do
