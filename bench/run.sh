@@ -27,6 +27,7 @@ cd "$ROOT" # the router reads config/ and routes/ from its working directory
 
 : "${JVM_FLAGS:=-Xmx512m}"
 : "${PORT_ROUTER:=39180}" "${PORT_BARE:=39181}" "${PORT_PEER:=39182}" "${PORT_SIM:=39190}"
+: "${INGEST_TARGETS:=bare peer router}"
 : "${INGEST_RATES:=200 500 1000}"   # fixed offered rates (open loop), full bodies, every target
 : "${INGEST_DURATION:=15}"          # seconds per fixed-rate run
 : "${INGEST_GRACE:=5}"              # seconds an overloaded server gets after that before the run is cut
@@ -278,7 +279,7 @@ warmup() { # TARGET PID HOSTPORT PATH
   saturate "$1" "$2" "$3" "$4" full "$file" -warmup no-record
   SAT_DURATION=$SAT_DURATION_SAVED
   rm -f "$file"
-  if [ "$1" = router ]; then drain "$1/warmup"; fi
+  if [ "$1" = router ]; then drain "${WARMUP_LABEL:-$1}/warmup"; fi
 }
 
 # ------------------------------------------------------------------------------------------- scenarios
@@ -327,7 +328,7 @@ ingest_target() { # TARGET
 scenario_ingest() {
   note "--- ingest"
   start_sim --latency-ms 20 --cda-rate 0 --cma-rate 0
-  for target in bare peer router; do
+  for target in $INGEST_TARGETS; do
     ingest_target "$target"
   done
   stop_pid "$SIM_PID"
@@ -393,7 +394,7 @@ scenario_lag() {
   note "--- end-to-end lag: ${LAG_PROBES} probes under ${LAG_BG_RPS} req/s of background publishes"
   start_sim --latency-ms 20 --cda-rate 0 --cma-rate 0
   start_router lag
-  warmup router "$ROUTER_PID" "$ROUTER" /webhooks/contentstack
+  WARMUP_LABEL=lag warmup router "$ROUTER_PID" "$ROUTER" /webhooks/contentstack
   local seconds=$(((LAG_PROBES * LAG_INTERVAL_MS) / 1000 + 10)) file bg
   file=$(bodies full $((LAG_BG_RPS * seconds)) lag-background)
   log "lag: background $LAG_BG_RPS req/s for ${seconds}s, $LAG_PROBES probes"

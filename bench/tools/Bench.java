@@ -767,6 +767,7 @@ public final class Bench {
                 byte[] newestSettled = Conn.get(router, "/executions?status=succeeded,partial,failed,ignored&limit=1", auth);
                 byte[] stats = Conn.get(sim, "/__stats", null);
                 long t0 = System.nanoTime();
+                jobStart = t0;
                 int code = r.exchange(post, true);
                 if (code != 202) {
                     throw new IllegalStateException("job webhook answered " + code + ": " + r.lastBody);
@@ -879,7 +880,11 @@ public final class Bench {
             return simRate > 0 ? Math.min(routerRate, simRate) : routerRate;
         }
 
+        /** When the job was posted (nanoTime), for the elapsed time of each memory point; 0 before. */
+        static long jobStart;
+
         static void memSample(Opts o, String label, String point, long fetched, long pid) throws Exception {
+            double elapsed = jobStart == 0 ? 0 : (System.nanoTime() - jobStart) / 1e9;
             jcmd(pid, "GC.run");
             String heap = jcmd(pid, "GC.heap_info");
             Matcher m = USED.matcher(heap);
@@ -899,6 +904,7 @@ public final class Bench {
             row.put("label", label);
             row.put("point", point.replace('\t', ' '));
             row.put("items_fetched", fetched);
+            row.put("elapsed_s", elapsed);
             row.put("rss_mb", status.getOrDefault("VmRSS", -1L) / 1024.0);
             row.put("rss_peak_mb", status.getOrDefault("VmHWM", -1L) / 1024.0);
             row.put("heap_after_gc_mb", used / 1024.0);
@@ -1353,9 +1359,15 @@ public final class Bench {
             Path jfr = raw.resolve("jfr-ingest.md");
             if (Files.exists(jfr)) {
                 md.append("## Where the time goes (JFR, router at ingest saturation)\n\n");
-                md.append("Recorded in a separate saturation run after the measured ones (")
-                        .append(meta.getOrDefault("jfr_command", "jcmd JFR.start settings=profile"))
-                        .append("), so the profiler did not perturb the numbers above.\n\n");
+                String how = meta.getOrDefault("jfr_command", "");
+                if (how.contains("JFR.start")) {
+                    md.append("Recorded in a separate saturation run after the measured ones (").append(how)
+                            .append("), so the profiler did not perturb the numbers above.\n\n");
+                } else {
+                    md.append("Recorded during the measured saturation run (").append(how).append("): the router ran")
+                            .append(" under JFR through the whole ingest scenario, so its ingest numbers include JFR's")
+                            .append(" overhead.\n\n");
+                }
                 md.append(Files.readString(jfr)).append('\n');
             }
             Path cmds = raw.resolve("commands.txt");
@@ -1513,13 +1525,24 @@ public final class Bench {
                     .append(" simulator. At each point: `jcmd <pid> GC.run`, then the heap used from `jcmd <pid>")
                     .append(" GC.heap_info`, and VmRSS / VmHWM (peak RSS) from `/proc/<pid>/status`. Points are taken when")
                     .append(" the simulator has served that many CDA item fetches.\n\n");
-            md.append("| run | point | items fetched | RSS | peak RSS | heap after GC (G1 used) | live objects (histogram) | heap committed |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| run | point | items fetched | since the job's POST | items/s since the previous point | RSS | peak RSS | heap after GC (G1 used) | live objects (histogram) | heap committed |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            double prevT = 0;
+            double prevN = 0;
             for (Map<String, String> r : rows) {
+                double t = r.containsKey("elapsed_s") ? d(r, "elapsed_s") : Double.NaN;
+                double n = d(r, "items_fetched");
+                String rate = Double.isNaN(t) || t <= prevT ? "–" : String.format(Locale.ROOT, "%.0f", (n - prevN) / (t - prevT));
                 md.append("| ").append(r.get("label")).append(" | ").append(r.get("point")).append(" | ")
-                        .append(r.get("items_fetched")).append(" | ").append(num(r.get("rss_mb"), 0)).append(" MB | ")
+                        .append(r.get("items_fetched")).append(" | ")
+                        .append(Double.isNaN(t) ? "–" : String.format(Locale.ROOT, "%.0f s", t)).append(" | ")
+                        .append(rate).append(" | ").append(num(r.get("rss_mb"), 0)).append(" MB | ")
                         .append(num(r.get("rss_peak_mb"), 0)).append(" MB | ").append(num(r.get("heap_after_gc_mb"), 1))
                         .append(" MB | ").append(num(r.get("live_objects_mb"), 1)).append(" MB | ")
                         .append(num(r.get("heap_committed_mb"), 0)).append(" MB |\n");
+                if (!Double.isNaN(t)) {
+                    prevT = t;
+                    prevN = n;
+                }
             }
             md.append('\n');
             // the 10k point, and the last point taken during the job (the 100k one in a full run)
