@@ -30,12 +30,7 @@ public class Failures {
         if (status > 0) {
             return status >= 500 || status == 429;
         }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
+        return causeOf(t, IOException.class) != null;
     }
 
     /** The HTTP status of a failed call, or -1 when the failure is not an HTTP answer. */
@@ -46,9 +41,14 @@ public class Failures {
 
     /** The non-2xx answer behind a failure, however wrapped (the circuit breaker wraps it), or null. */
     public static HttpOperationFailedException httpAnswer(Throwable t) {
+        return causeOf(t, HttpOperationFailedException.class);
+    }
+
+    /** The first failure of that type in the cause chain, or null. */
+    public static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof HttpOperationFailedException http) {
-                return http;
+            if (type.isInstance(c)) {
+                return type.cast(c);
             }
         }
         return null;

@@ -101,7 +101,7 @@ public class Outbox {
         Throwable failure = Failures.of(exchange);
         // a call the open breaker refused never reached the target
         int attempts = orZero(exchange.getProperty(RedeliveryCounter.PROPERTY, Integer.class))
-                + (causedBy(failure, CallNotPermittedException.class) ? 0 : 1);
+                + (Failures.causeOf(failure, CallNotPermittedException.class) != null ? 0 : 1);
         jdbc.update("update notification set attempts = attempts + ?, error = ?, updated_at = ? where id = ?",
                 attempts, truncate("held: " + Failures.describe(failure)), now(), notification.id());
     }
@@ -244,15 +244,6 @@ public class Outbox {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a notification", e);
         }
-    }
-
-    private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static int orZero(Integer n) {

@@ -46,6 +46,7 @@ public class TargetRoutes implements CamelContextConfiguration {
         for (Target target : targets.deliverable()) {
             String name = target.getName();
             camel.getRegistry().bind("breaker-" + name, targets.breaker(name));
+            long[] ceiling = ceiling(target.getRate());
             TemplatedRouteBuilder.builder(camel, TEMPLATE)
                     .routeId("deliver-to-" + name)
                     .prefixId(name + "-")
@@ -55,8 +56,8 @@ public class TargetRoutes implements CamelContextConfiguration {
                     .parameter("url", Targets.withoutQuery(target.getUrl()))
                     .parameter("pollInterval", pollInterval)
                     .parameter("limited", target.getRate() > 0)
-                    .parameter("requests", ceiling(target.getRate())[0])
-                    .parameter("perMillis", ceiling(target.getRate())[1])
+                    .parameter("requests", ceiling[0])
+                    .parameter("perMillis", ceiling[1])
                     .add();
         }
     }
