@@ -51,6 +51,26 @@ class BulkJobTest extends RouterHttpTest {
     }
 
     @Test
+    void anItemThatFailsOnOnePageDoesNotStopTheNextPages() {
+        List<ObjectNode> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            items.add(jobEntry("blt0pages0entry" + i, "article", "en-us", "blt0env0production", "success"));
+        }
+        stack.job("job-pages", "publish", items, 100, "total_count");
+        cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                urlPathEqualTo("/v3/content_types/article/entries/blt0pages0entry3")).atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(404)));
+
+        JsonNode execution = settled(deliver(jobWebhook("job-pages", "publish")).path("execution_uid").asText());
+
+        assertThat(execution.path("status").asText()).isEqualTo("partial");
+        assertThat(execution.path("summary").path("succeeded").asLong()).isEqualTo(249);
+        assertThat(execution.path("summary").path("failed").asLong()).isEqualTo(1);
+        assertThat(cachedEntry("article", "blt0pages0entry249", "production", "en-us").statusCode()).isEqualTo(200);
+        cms.verify(3, getRequestedFor(urlPathEqualTo("/v3/bulk/jobs/job-pages/items")));
+    }
+
+    @Test
     void unpublishJobEvictsWithoutFetching() {
         List<ObjectNode> published = List.of(
                 jobEntry("blt0unpub0entry1", "article", "en-us", "blt0env0production", "success"),

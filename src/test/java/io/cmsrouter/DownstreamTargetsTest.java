@@ -105,7 +105,15 @@ import static org.awaitility.Awaitility.await;
         "router.targets[9].name=busy",
         "router.targets[9].url=${downstream.url}/busy",
         "router.targets[9].channels[0]=content_types.busy_ct.*",
-        "router.targets[9].secret=" + DownstreamTargetsTest.SECRET
+        "router.targets[9].secret=" + DownstreamTargetsTest.SECRET,
+        "router.targets[10].name=picky",
+        "router.targets[10].url=${downstream.url}/picky",
+        "router.targets[10].channels[0]=content_types.picky_ct.*",
+        "router.targets[10].secret=" + DownstreamTargetsTest.SECRET,
+        "router.targets[11].name=calm",
+        "router.targets[11].url=${downstream.url}/calm",
+        "router.targets[11].channels[0]=content_types.picky_ct.*",
+        "router.targets[11].secret=" + DownstreamTargetsTest.OTHER_SECRET
 })
 @EnableWireMock(@ConfigureWireMock(name = "downstream", baseUrlProperties = "downstream.url"))
 class DownstreamTargetsTest extends RouterHttpTest {
@@ -123,7 +131,7 @@ class DownstreamTargetsTest extends RouterHttpTest {
 
     @BeforeEach
     void targetsAcceptByDefault() {
-        downstream.stubFor(WireMock.post(urlPathMatching("/(batched|basic|bearer|flaky|steady|gone|limited|off|busy)"))
+        downstream.stubFor(WireMock.post(urlPathMatching("/(batched|basic|bearer|flaky|steady|gone|limited|off|busy|picky|calm)"))
                 .willReturn(aResponse().withStatus(204)));
     }
 
@@ -313,26 +321,12 @@ class DownstreamTargetsTest extends RouterHttpTest {
         assertThat(target("flaky").path("circuit_breaker").path("state").asText()).isNotEqualTo("CLOSED");
         downstream.stubFor(WireMock.post(urlPathEqualTo("/flaky")).atPriority(1).willReturn(aResponse().withStatus(200)));
 
+        // the first ones used up their in-process retries before the breaker opened: they waited for their next
+        // attempt on the durable schedule instead of becoming dead letters, and went out once the target recovered
         await().atMost(Duration.ofSeconds(30)).until(() -> executions.stream()
-                .allMatch(uid -> Set.of("delivered", "failed").contains(notificationTo(uid, "flaky"))));
+                .allMatch(uid -> "delivered".equals(notificationTo(uid, "flaky"))));
         assertThat(target("flaky").path("circuit_breaker").path("state").asText()).isEqualTo("CLOSED");
-        // the first ones exhausted their retries before the breaker opened: dead letters, sent again on request
-        List<String> deadLetters = executions.stream().filter(uid -> "failed".equals(notificationTo(uid, "flaky"))).toList();
-        assertThat(deadLetters).hasSizeBetween(1, 2);
-        assertThat(executions.stream().filter(uid -> "delivered".equals(notificationTo(uid, "flaky")))).hasSizeGreaterThan(2);
-        HttpResponse<String> unknown = post("/executions/" + deadLetters.get(0) + "/retry?target=nope", "",
-                "application/json");
-        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
-        assertThat(read(unknown.body()).path("error").asText()).contains("no target named 'nope'");
-        for (String uid : deadLetters) {
-            assertThat(execution(uid).path("status").asText()).isEqualTo("partial");
-            assertThat(execution(uid).path("status_code").asInt()).isEqualTo(424);
-            HttpResponse<String> retry = post("/executions/" + uid + "/retry?target=flaky", "", "application/json");
-            assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
-            assertThat(read(retry.body()).path("notifications_replayed").asInt()).isEqualTo(1);
-            assertThat(read(retry.body()).path("rerun").asBoolean()).isFalse();
-        }
-        await().until(() -> executions.stream().allMatch(uid -> "delivered".equals(notificationTo(uid, "flaky"))));
+        assertThat(target("flaky").path("notifications").path("failed").asInt()).isZero();
         for (String uid : executions) {
             assertThat(execution(uid).path("status").asText()).isEqualTo("succeeded");
         }
@@ -342,6 +336,39 @@ class DownstreamTargetsTest extends RouterHttpTest {
                 .map(r -> read(r.getBodyAsString()).path("execution_uid").asText()).forEach(delivered::add);
         assertThat(delivered).containsAll(executions);
         assertThat(downstream.findAll(postRequestedFor(urlPathEqualTo("/steady")))).hasSize(5);
+    }
+
+    @Test
+    void aPermanentFailureIsADeadLetterSentAgainToThatTargetAloneOnRequest() {
+        downstream.stubFor(WireMock.post(urlPathEqualTo("/picky")).atPriority(1).willReturn(aResponse().withStatus(400)));
+        List<String> executions = List.of(publish("picky_ct", "blt0picky0entry1").path("uid").asText(),
+                publish("picky_ct", "blt0picky0entry2").path("uid").asText());
+
+        // a 400 is not retried: the notification is a dead letter at once, and its execution is partial
+        await().until(() -> executions.stream().allMatch(uid -> "failed".equals(notificationTo(uid, "picky"))));
+        received("/calm", 2);
+        assertThat(downstream.findAll(postRequestedFor(urlPathEqualTo("/picky")))).hasSize(2);
+        HttpResponse<String> unknown = post("/executions/" + executions.get(0) + "/retry?target=nope", "",
+                "application/json");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        assertThat(read(unknown.body()).path("error").asText()).contains("no target named 'nope'");
+
+        downstream.stubFor(WireMock.post(urlPathEqualTo("/picky")).atPriority(1).willReturn(aResponse().withStatus(200)));
+        for (String uid : executions) {
+            JsonNode execution = await().until(() -> execution(uid), e -> "partial".equals(e.path("status").asText()));
+            assertThat(execution.path("status_code").asInt()).isEqualTo(424);
+            HttpResponse<String> retry = post("/executions/" + uid + "/retry?target=picky", "", "application/json");
+            assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+            assertThat(read(retry.body()).path("notifications_replayed").asInt()).isEqualTo(1);
+            assertThat(read(retry.body()).path("rerun").asBoolean()).isFalse();
+        }
+        await().until(() -> executions.stream().allMatch(uid -> "delivered".equals(notificationTo(uid, "picky"))));
+        for (String uid : executions) {
+            assertThat(execution(uid).path("status").asText()).as(execution(uid).path("notifications").toString())
+                    .isEqualTo("succeeded");
+        }
+        // the other target subscribed to the same channels was not sent anything again
+        assertThat(downstream.findAll(postRequestedFor(urlPathEqualTo("/calm")))).hasSize(2);
     }
 
     @Test
@@ -419,7 +446,7 @@ class DownstreamTargetsTest extends RouterHttpTest {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode targets = read(response.body()).path("targets");
         assertThat(targets.findValuesAsText("name")).containsExactly("batched", "basic", "bearer", "oauth", "flaky",
-                "steady", "gone", "limited", "off", "busy");
+                "steady", "gone", "limited", "off", "busy", "picky", "calm");
         assertThat(response.body()).doesNotContain("s3cret-pass", "static-bearer-token", "router-client-secret",
                 SECRET, "team=content");
         JsonNode off = target("off");

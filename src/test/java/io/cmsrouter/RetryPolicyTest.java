@@ -15,6 +15,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** routes/error-policy.camel.yaml: transient failures are retried with backoff, permanent ones are not. */
 class RetryPolicyTest extends RouterHttpTest {
@@ -109,16 +110,19 @@ class RetryPolicyTest extends RouterHttpTest {
     }
 
     @Test
-    void exhaustedRetriesRecordTheItemAsFailedWithEveryAttempt() {
+    void exhaustedInProcessRetriesScheduleTheItemOnDisk() {
         cms.stubFor(WireMock.get(urlPathEqualTo(PATH + "blt0always0500")).willReturn(aResponse().withStatus(500)));
 
-        JsonNode execution = deliverAndSettle(concisePublish("blt0always0500"));
+        String uid = deliver(concisePublish("blt0always0500")).path("execution_uid").asText();
+        JsonNode execution = await().until(() -> execution(uid), e -> "retrying".equals(e.path("status").asText()));
 
-        assertThat(execution.path("status").asText()).isEqualTo("failed");
+        // not a dead letter: in flight until its schedule ends (DurableRetryTest follows one to its end)
+        assertThat(execution.path("status_code").asInt()).isEqualTo(202);
         JsonNode item = item(execution, "blt0always0500");
-        assertThat(item.path("status").asText()).isEqualTo("failed");
-        assertThat(item.path("attempts").asInt()).isEqualTo(4);
+        assertThat(item.path("status").asText()).isEqualTo("pending");
         assertThat(item.path("error").asText()).contains("HTTP 500");
-        cms.verify(4, getRequestedFor(urlPathEqualTo(PATH + "blt0always0500")));
+        assertThat(item.path("next_attempt_at").asText()).isNotEmpty();
+        // each round is the first attempt and 3 in-process retries, every one of them counted
+        assertThat(item.path("attempts").asInt()).isPositive().isEqualTo(4 * (item.path("attempts").asInt() / 4));
     }
 }

@@ -43,6 +43,13 @@ import static org.awaitility.Awaitility.await;
                 "router.retry.initial-delay=20",
                 "router.retry.max-delay=200",
                 "router.retry.max-redeliveries=3",
+                // the durable schedule, quickened: a transient failure that outlasts the in-process retries is tried
+                // again within a second or two, for two minutes
+                "router.retry.schedule.first-delay=500ms",
+                "router.retry.schedule.max-delay=2s",
+                "router.retry.schedule.horizon=2m",
+                "router.retry.schedule.poll-interval=100ms",
+                "router.dispatch.sweep-interval=100ms",
                 // these tests are about routing; WebhookSecurityTest covers signatures with them on
                 "router.security.signature=off",
                 "router.admin-token=" + RouterHttpTest.ADMIN_TOKEN

@@ -17,7 +17,8 @@ class StartupSafetyTest {
     private ConfigurableApplicationContext start(String... settings) {
         String[] args = new String[settings.length + 2];
         args[0] = "--server.port=0";
-        args[1] = "--router.data-dir=target/test-data/startup-safety";
+        // a fresh data dir each time: one left by an older build would hold an older schema
+        args[1] = "--router.data-dir=target/test-data/startup-safety-" + java.util.UUID.randomUUID();
         System.arraycopy(settings, 0, args, 2, settings.length);
         return new SpringApplicationBuilder(RouterApplication.class).run(args);
     }

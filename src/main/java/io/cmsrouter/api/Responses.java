@@ -1,7 +1,12 @@
 package io.cmsrouter.api;
 
-import io.cmsrouter.execution.Intake;
-import io.cmsrouter.webhook.InvalidWebhookException;
+import io.cmsrouter.common.ConflictException;
+import io.cmsrouter.common.ErrorBody;
+import io.cmsrouter.common.NotFoundException;
+import io.cmsrouter.intake.IntakeClosedException;
+import io.cmsrouter.security.WebhookRejectedException;
+import io.cmsrouter.webhook.InvalidEventException;
+import io.cmsrouter.webhook.MalformedWebhookException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -12,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** JSON bodies of the HTTP API: the webhook ack and every error (a reason, never a stack trace). */
+/**
+ * JSON bodies of the HTTP API: the webhook ack, and every error, where the domain's exceptions get their HTTP
+ * status (a reason the caller can act on, never a stack trace).
+ */
 @Component("responses")
 public class Responses {
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
@@ -38,42 +46,50 @@ public class Responses {
         return error(exchange, 404, "not found in the cache");
     }
 
-    /** Maps the exception the route caught to a status and a reason the caller can act on. */
+    /** Maps the exception the route caught to a status and a reason. */
     public Map<String, Object> failure(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String request = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class) + " "
                 + exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
-        if (cause instanceof Intake.ServiceUnavailableException draining) {
-            exchange.getMessage().setHeader("Retry-After", draining.getRetryAfterSeconds());
+        int status = statusOf(cause);
+        if (cause instanceof IntakeClosedException closed) {
+            exchange.getMessage().setHeader("Retry-After", closed.getRetryAfterSeconds());
         }
-        if (cause instanceof ConflictException conflict) {
-            return error(exchange, 409, conflict.getMessage());
+        if (status == 500) {
+            LOG.error("Failed {}", request, cause);
+            return error(exchange, 500, "internal error; see the router's log");
         }
-        if (cause instanceof InvalidWebhookException invalid) {
-            LOG.info("Refused {}: {} {}", request, invalid.getStatus(), invalid.getMessage());
-            return error(exchange, invalid.getStatus(), invalid.getMessage());
+        if (status != 404 && status != 409) {
+            LOG.info("Refused {}: {} {}", request, status, cause.getMessage());
         }
-        if (cause instanceof IllegalArgumentException || cause instanceof org.apache.camel.TypeConversionException) {
-            LOG.info("Refused {}: 400 {}", request, cause.getMessage());
-            return error(exchange, 400, cause.getMessage());
+        return error(exchange, status, cause.getMessage());
+    }
+
+    static int statusOf(Throwable cause) {
+        if (cause instanceof WebhookRejectedException) {
+            return 401;
+        }
+        if (cause instanceof MalformedWebhookException || cause instanceof IllegalArgumentException
+                || cause instanceof org.apache.camel.TypeConversionException) {
+            return 400;
+        }
+        if (cause instanceof InvalidEventException) {
+            return 422;
         }
         if (cause instanceof NotFoundException) {
-            return error(exchange, 404, cause.getMessage());
+            return 404;
         }
-        LOG.error("Failed {}", request, cause);
-        return error(exchange, 500, "internal error; see the router's log");
+        if (cause instanceof ConflictException) {
+            return 409;
+        }
+        if (cause instanceof IntakeClosedException) {
+            return 503;
+        }
+        return 500;
     }
 
     private static Map<String, Object> error(Exchange exchange, int status, String reason) {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        return errorBody(status, reason);
-    }
-
-    /** Every error the router answers: {@code {"error": reason, "status": status}}. */
-    public static Map<String, Object> errorBody(int status, String reason) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", reason);
-        body.put("status", status);
-        return body;
+        return ErrorBody.of(status, reason);
     }
 }

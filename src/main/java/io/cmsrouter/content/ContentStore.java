@@ -3,20 +3,20 @@ package io.cmsrouter.content;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
-import org.apache.camel.Body;
-import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.component.caffeine.CaffeineConstants;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The content cache's durable copy (table content_item), with the Caffeine cache "content" in front for reads.
@@ -26,40 +26,100 @@ import java.util.concurrent.locks.ReentrantLock;
  * (triggered_at for single events and releases, published_at or the job's time for job items). Unpublish and delete
  * leave a tombstone that keeps its order, and a delete is remembered per item (or content type) even where nothing
  * was stored, so an older publish arriving afterwards changes nothing.
+ * <p>
+ * Writes join the caller's transaction, so they commit with the results that record them. The keys they touch stay
+ * locked ({@link ContentLocks}) until that transaction ends, and the in-memory cache changes only once it commits.
  */
 @Component("contentStore")
 public class ContentStore {
-    private static final int STRIPES = 256;
-
     private final JdbcTemplate jdbc;
-    private final Cache<String, String> content;
+    private final Cache<String, byte[]> content;
+    private final ContentLocks locks;
     private final ObjectMapper mapper;
-    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
 
-    public ContentStore(JdbcTemplate jdbc, Cache<String, String> content, ObjectMapper mapper) {
+    public ContentStore(JdbcTemplate jdbc, Cache<String, byte[]> content, ContentLocks locks, ObjectMapper mapper) {
         this.jdbc = jdbc;
         this.content = content;
+        this.locks = locks;
         this.mapper = mapper;
-        for (int i = 0; i < STRIPES; i++) {
-            locks[i] = new ReentrantLock();
+    }
+
+    /** What writing an outcome did: applied, or left alone because a newer event stood; the url and title it had. */
+    public record Written(boolean applied, String url, String title) {
+    }
+
+    /**
+     * The cached JSON for a key, or null. A miss in memory loads the durable copy inside Caffeine's per-key
+     * compute, so a concurrent write of that key cannot be overtaken by a stale load.
+     */
+    public byte[] read(@Header(CaffeineConstants.KEY) String key) {
+        return content.get(key, this::load);
+    }
+
+    /** Applies the outcomes' content changes in the current transaction; one {@link Written} per outcome. */
+    public List<Written> write(List<Outcome> outcomes) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("content is written inside the transaction that records it");
         }
+        List<String> keys = outcomes.stream().filter(Outcome::changesContent).map(o -> o.item().cacheKey()).toList();
+        if (keys.isEmpty()) {
+            return outcomes.stream().map(o -> new Written(false, o.url(), o.title())).toList();
+        }
+        boolean everywhere = outcomes.stream().anyMatch(o -> o.kind() == Outcome.Kind.DELETE);
+        Runnable unlock = locks.lock(keys, everywhere);
+        List<Runnable> afterCommit = new ArrayList<>();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                afterCommit.forEach(Runnable::run);
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                unlock.run();
+            }
+        });
+        List<Written> written = new ArrayList<>(outcomes.size());
+        for (Outcome outcome : outcomes) {
+            written.add(switch (outcome.kind()) {
+                case PUBLISH, UNPUBLISH -> writeKey(outcome, afterCommit);
+                case DELETE -> deleteEverywhere(outcome.item(), afterCommit);
+                default -> new Written(false, outcome.url(), outcome.title());
+            });
+        }
+        return written;
     }
 
-    /** Stores the published item's JSON; false when a newer event for it is already applied. */
-    public boolean put(@ExchangeProperty("item") WorkItem item, @Body String json) throws IOException {
-        // a fetched item's own _version is authoritative: the CDA may already serve a newer one than the event named
-        JsonNode version = mapper.readTree(json).get("_version");
-        Integer effective = version != null && version.canConvertToInt() ? Integer.valueOf(version.asInt()) : item.version();
-        return write(item, json, effective);
-    }
-
-    /** Evicts the item in its environment and locale; false when a newer event for it is already applied. */
-    public boolean evict(@ExchangeProperty("item") WorkItem item) {
-        return write(item, null, item.version());
+    private Written writeKey(Outcome outcome, List<Runnable> afterCommit) {
+        WorkItem item = outcome.item();
+        String key = item.cacheKey();
+        List<Map<String, Object>> stored = jdbc.queryForList(
+                "select version, event_time, body from content_item where cache_key = ?", key);
+        byte[] previous = stored.isEmpty() ? null : (byte[]) stored.get(0).get("BODY");
+        // an evicted copy's url and title tell downstream targets what to purge
+        String url = outcome.kind() == Outcome.Kind.PUBLISH ? outcome.url() : field(previous, "url");
+        String title = outcome.kind() == Outcome.Kind.PUBLISH || previous == null ? outcome.title() : field(previous, "title");
+        if (!stored.isEmpty() && isNewer(stored.get(0), outcome.version(), item.eventTime()) || deletedAfter(item)) {
+            return new Written(false, url, title);
+        }
+        Timestamp now = Timestamp.from(Instant.now());
+        Timestamp eventTime = Timestamp.from(item.eventTime());
+        if (stored.isEmpty()) {
+            jdbc.update("insert into content_item (cache_key, type, content_type_uid, uid, environment, locale, body,"
+                            + " version, event_time, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    key, item.type(), item.contentTypeUid(), item.uid(), item.environment(), item.locale(),
+                    outcome.content(), outcome.version(), eventTime, now);
+        } else {
+            jdbc.update("update content_item set body = ?, version = ?, event_time = ?, updated_at = ? where cache_key = ?",
+                    outcome.content(), outcome.version(), eventTime, now, key);
+        }
+        byte[] json = outcome.content();
+        afterCommit.add(json == null ? () -> content.invalidate(key) : () -> content.put(key, json));
+        return new Written(true, url, title);
     }
 
     /** Evicts an entry or asset in every environment and locale, or every entry of a deleted content type. */
-    public boolean evictEverywhere(@ExchangeProperty("item") WorkItem item) {
+    private Written deleteEverywhere(WorkItem item, List<Runnable> afterCommit) {
         String match = switch (item.type()) {
             case WorkItem.CONTENT_TYPE -> "type = 'entry' and content_type_uid = ?";
             case WorkItem.ENTRY -> "type = 'entry' and uid = ? and content_type_uid = ?";
@@ -73,66 +133,28 @@ public class ContentStore {
         Timestamp at = Timestamp.from(item.eventTime());
         args.add(at);
         // remembered for keys the store never held, so an older publish arriving later cannot bring it back
-        jdbc.update("merge into deletion (subject, event_time) key (subject) select ?, greatest(?, coalesce("
-                + "(select event_time from deletion where subject = ?), ?))", deletionOf(item), at, deletionOf(item), at);
+        if (jdbc.update("update deletion set event_time = greatest(event_time, ?) where subject = ?", at,
+                deletionOf(item)) == 0) {
+            jdbc.update("insert into deletion (subject, event_time) values (?, ?)", deletionOf(item), at);
+        }
         List<String> keys = jdbc.queryForList("select cache_key from content_item where " + match
                 + " and event_time <= ?", String.class, args.toArray());
-        for (String key : keys) {
-            ReentrantLock lock = lockFor(key);
-            lock.lock();
-            try {
-                jdbc.update("update content_item set body = null, event_time = ?, updated_at = ? where cache_key = ?"
-                        + " and event_time <= ?", at, Timestamp.from(Instant.now()), key, at);
-                content.invalidate(key);
-            } finally {
-                lock.unlock();
-            }
-        }
-        return true;
+        jdbc.update("update content_item set body = null, event_time = ?, updated_at = ? where " + match
+                + " and event_time <= ?", prepend(at, Timestamp.from(Instant.now()), args));
+        afterCommit.add(() -> content.invalidateAll(keys));
+        return new Written(true, null, item.title());
     }
 
-    /**
-     * The cached JSON for a key, or null. A miss in memory loads the durable copy inside Caffeine's per-key
-     * compute, so a concurrent write or eviction of that key cannot be overtaken by a stale load.
-     */
-    public String read(@Header(CaffeineConstants.KEY) String key) {
-        return content.get(key, this::load);
+    private static Object[] prepend(Object first, Object second, List<Object> rest) {
+        List<Object> all = new ArrayList<>(List.of(first, second));
+        all.addAll(rest);
+        return all.toArray();
     }
 
-    /** The item's cached JSON in its environment and locale, or null. */
-    public String cached(@ExchangeProperty("item") WorkItem item) {
-        return read(item.cacheKey());
-    }
-
-    private String load(String key) {
-        List<String> found = jdbc.queryForList("select body from content_item where cache_key = ? and body is not null",
-                String.class, key);
+    private byte[] load(String key) {
+        List<byte[]> found = jdbc.query("select body from content_item where cache_key = ? and body is not null",
+                (rs, n) -> rs.getBytes(1), key);
         return found.isEmpty() ? null : found.get(0);
-    }
-
-    private boolean write(WorkItem item, String json, Integer version) {
-        String key = item.cacheKey();
-        ReentrantLock lock = lockFor(key);
-        lock.lock();
-        try {
-            List<Map<String, Object>> stored = jdbc.queryForList(
-                    "select version, event_time from content_item where cache_key = ?", key);
-            if (!stored.isEmpty() && isNewer(stored.get(0), version, item.eventTime()) || deletedAfter(item)) {
-                return false;
-            }
-            jdbc.update("merge into content_item (cache_key, type, content_type_uid, uid, environment, locale, body,"
-                            + " version, event_time, updated_at) key (cache_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    key, item.type(), item.contentTypeUid(), item.uid(), item.environment(), item.locale(), json,
-                    version, Timestamp.from(item.eventTime()), Timestamp.from(Instant.now()));
-            if (json == null) {
-                content.invalidate(key);
-            } else {
-                content.put(key, json);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** Whether the item, or (for an entry) its content type, was deleted by an event later than this one. */
@@ -159,11 +181,19 @@ public class ContentStore {
         }
         Object storedTime = stored.get("EVENT_TIME");
         Instant storedInstant = storedTime instanceof Timestamp t ? t.toInstant()
-                : storedTime instanceof java.time.OffsetDateTime o ? o.toInstant() : Instant.MIN;
+                : storedTime instanceof OffsetDateTime o ? o.toInstant() : Instant.MIN;
         return storedInstant.isAfter(eventTime);
     }
 
-    private ReentrantLock lockFor(String key) {
-        return locks[Math.floorMod(key.hashCode(), STRIPES)];
+    private String field(byte[] json, String name) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            JsonNode value = mapper.readTree(json).get(name);
+            return value != null && value.isValueNode() ? value.asText() : null;
+        } catch (IOException unreadable) {
+            return null;
+        }
     }
 }

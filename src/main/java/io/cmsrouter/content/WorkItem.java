@@ -36,6 +36,16 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
                 eventTime);
     }
 
+    /** The item with every text cut to what its result row holds, to record an item that cannot be applied. */
+    public WorkItem truncated() {
+        return new WorkItem(type, cut(contentTypeUid, 256), cut(uid, 256), cut(locale, 64), cut(environment, 256),
+                cut(environmentUid, 256), cut(action, 32), version, cut(title, 1024), null, eventTime);
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
     /** The cache key of this item in its environment and locale. */
     public String cacheKey() {
         return isEntry() ? CacheKeys.entry(environment, locale, contentTypeUid, uid)

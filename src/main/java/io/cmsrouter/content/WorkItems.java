@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmsrouter.webhook.EventFacts;
 import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -22,9 +24,11 @@ public class WorkItems {
     private static final Set<String> CONCISE_FIELDS = Set.of("uid", "title", "locale", "_version", "content_type_uid");
 
     private final CacheKeys cacheKeys;
+    private final int pageSize;
 
-    public WorkItems(CacheKeys cacheKeys) {
+    public WorkItems(CacheKeys cacheKeys, @Value("${router.fanout.page-size}") int pageSize) {
         this.cacheKeys = cacheKeys;
+        this.pageSize = Math.max(1, pageSize);
     }
 
     /** The one item an entry, asset or content type event is about; an event that cannot name it fails. */
@@ -46,8 +50,13 @@ public class WorkItems {
         };
     }
 
+    /** The page of a deployed release's items that starts at {@code skip} (router.fanout.page-size items). */
+    public Page releasePage(@Body JsonNode event, @ExchangeProperty("skip") Integer skip) {
+        return Page.of(fromRelease(event), skip == null ? 0 : skip, pageSize);
+    }
+
     /** One item per entry or asset of a deployed release, in the release's environment. */
-    public List<WorkItem> fromRelease(@Body JsonNode event) {
+    List<WorkItem> fromRelease(JsonNode event) {
         EventFacts f = EventFacts.of(event);
         List<WorkItem> items = new ArrayList<>();
         for (JsonNode i : event.path("data").path("release").path("items")) {

@@ -34,14 +34,14 @@ public class ContentDelivery {
         return item.isEntry() ? query + "&locale=" + encode(item.locale()) : query;
     }
 
-    /** The entry or asset object itself, as JSON text, from the CDA's wrapper. */
-    public String unwrap(@Body String response, @ExchangeProperty("item") WorkItem item) throws IOException {
+    /** The entry or asset object itself, from the CDA's wrapper. */
+    public JsonNode unwrap(@Body String response, @ExchangeProperty("item") WorkItem item) throws IOException {
         JsonNode content = mapper.readTree(response).get(item.type());
         if (content == null || !content.isObject()) {
             throw new IllegalStateException("CDA answer for " + item.type() + " " + item.uid() + " has no '"
                     + item.type() + "' object");
         }
-        return content.toString();
+        return content;
     }
 
     private static String encode(String value) {

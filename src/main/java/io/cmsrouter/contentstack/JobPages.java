@@ -2,9 +2,11 @@ package io.cmsrouter.contentstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmsrouter.content.CacheKeys;
+import io.cmsrouter.content.Outcome;
+import io.cmsrouter.content.Page;
 import io.cmsrouter.content.WorkItem;
-import io.cmsrouter.execution.ExecutionStore;
 import io.cmsrouter.webhook.EventFacts;
+import io.cmsrouter.webhook.Identifiers;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,21 +19,19 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads one page of {@code GET /v3/bulk/jobs/{job_id}/items} into work items and decides whether another page
- * follows. Items Contentstack failed to publish are recorded on the execution and not fetched.
+ * Reads one page of {@code GET /v3/bulk/jobs/{job_id}/items} into a {@link Page}: the work items, and the items
+ * recorded without being fetched (Contentstack failed to publish them, or they name something the router cannot
+ * store), where the next page starts and whether one follows.
  */
 @Component("jobPages")
 public class JobPages {
     public static final String SKIP = "skip";
-    public static final String MORE = "morePages";
     public static final String TOTAL = "totalItems";
 
-    private final ExecutionStore executions;
     private final CacheKeys cacheKeys;
     private final int pageSize;
 
-    public JobPages(ExecutionStore executions, CacheKeys cacheKeys, @Value("${router.fanout.page-size}") int pageSize) {
-        this.executions = executions;
+    public JobPages(CacheKeys cacheKeys, @Value("${router.fanout.page-size}") int pageSize) {
         this.cacheKeys = cacheKeys;
         this.pageSize = Math.min(100, pageSize);
     }
@@ -51,10 +51,9 @@ public class JobPages {
     }
 
     @SuppressWarnings("unchecked")
-    public List<WorkItem> workItems(@Body JsonNode page, Exchange exchange) {
+    public Page read(@Body JsonNode page, Exchange exchange) {
         JsonNode job = exchange.getProperty("job", JsonNode.class);
         Map<String, String> environmentNames = exchange.getProperty("environmentNames", Map.class);
-        String executionUid = exchange.getProperty("executionUid", String.class);
         String jobAction = job.path("action").asText("publish").toLowerCase(Locale.ROOT);
         // items order by when they were published; the job's own time stands in for items that do not say
         Instant jobTime = WorkItem.instant(job.path("updated_at").asText(null),
@@ -62,20 +61,31 @@ public class JobPages {
 
         JsonNode items = page.path("items");
         List<WorkItem> work = new ArrayList<>(items.size());
+        List<Outcome> skipped = new ArrayList<>();
         for (JsonNode i : items) {
             WorkItem item = toWorkItem(i, jobAction, environmentNames,
                     WorkItem.instant(i.path("published_at").asText(null), jobTime));
             JsonNode details = i.path("publish_details");
-            if ("failed".equalsIgnoreCase(details.path("status").asText())) {
-                executions.itemSkipped(executionUid, item,
-                        "Contentstack reported the " + item.action() + " failed: "
-                                + details.path("failure_reason").asText("no reason given"));
+            if (!usable(item)) {
+                skipped.add(Outcome.skipped(item.truncated(), "the job item names a uid, content type, locale or"
+                        + " environment the router cannot store"));
+            } else if ("failed".equalsIgnoreCase(details.path("status").asText())) {
+                skipped.add(Outcome.skipped(item, "Contentstack reported the " + item.action() + " failed: "
+                        + details.path("failure_reason").asText("no reason given")));
             } else {
                 work.add(item);
             }
         }
-        advance(exchange, page, items.size());
-        return work;
+        int skip = exchange.getProperty(SKIP, 0, Integer.class);
+        int next = skip + items.size();
+        boolean more = items.size() > 0 && hasMore(exchange, page, next, items.size());
+        return new Page(work, skipped, next, more, exchange.getProperty(TOTAL, Integer.class));
+    }
+
+    private static boolean usable(WorkItem item) {
+        return item.uid() != null && Identifiers.ID.accepts(item.uid()) && Identifiers.ID.accepts(item.contentTypeUid())
+                && Identifiers.LOCALE.accepts(item.locale()) && Identifiers.ID.accepts(item.environmentUid())
+                && Identifiers.WORD.accepts(item.action());
     }
 
     private WorkItem toWorkItem(JsonNode i, String jobAction, Map<String, String> environmentNames, Instant jobTime) {
@@ -91,18 +101,18 @@ public class JobPages {
                 i.path("title").asText(null), null, jobTime);
     }
 
-    /** {@code total_count} (or {@code count}) arrives on the first page only; without it, a short page is the last. */
-    private void advance(Exchange exchange, JsonNode page, int read) {
-        int skip = exchange.getProperty(SKIP, 0, Integer.class);
+    /**
+     * {@code total_count} (or {@code count}) arrives on the first page only, and is kept with the job's progress for a
+     * resumed run; without it, a short page is the last.
+     */
+    private boolean hasMore(Exchange exchange, JsonNode page, int next, int read) {
         Integer total = exchange.getProperty(TOTAL, Integer.class);
         JsonNode count = page.has("total_count") ? page.get("total_count") : page.get("count");
         if (total == null && count != null && count.canConvertToInt()) {
             total = count.asInt();
             exchange.setProperty(TOTAL, total);
         }
-        int next = skip + read;
-        exchange.setProperty(SKIP, next);
-        exchange.setProperty(MORE, read > 0 && (total != null ? next < total : read >= pageSize));
+        return total != null ? next < total : read >= pageSize;
     }
 
     private static String firstNonEmpty(String... values) {

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cmsrouter.contentstack.Failures;
 import io.cmsrouter.downstream.DownstreamProperties.Target;
-import io.cmsrouter.execution.RedeliveryCounter;
+import io.cmsrouter.retry.Backoff;
+import io.cmsrouter.retry.Failures;
+import io.cmsrouter.retry.RedeliveryCounter;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -16,22 +17,28 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The durable outbox of downstream notifications. When an execution settles, the items it applied are written here
  * as requests to each subscribed target (one per single-item event; a job or release as summaries of at most
  * batch-size items), in the same transaction as the settlement. Each target's delivery route
- * (routes/downstream.camel.yaml) sends its pending rows in order and records the outcome.
+ * (routes/downstream.camel.yaml) sends its due rows in order and records the outcome. A notification whose
+ * in-process retries are used up on a transient failure waits for its next attempt on the durable schedule
+ * ({@link Backoff}); only a permanent failure, or one that outlasts the schedule, is a dead letter.
  */
 @Component("outbox")
 public class Outbox {
@@ -41,23 +48,27 @@ public class Outbox {
     private final ObjectMapper mapper;
     private final Targets targets;
     private final CamelContext camel;
+    private final Backoff backoff;
 
-    public Outbox(JdbcTemplate jdbc, ObjectMapper mapper, Targets targets, CamelContext camel) {
+    public Outbox(JdbcTemplate jdbc, ObjectMapper mapper, Targets targets, CamelContext camel, Backoff backoff) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.targets = targets;
         this.camel = camel;
+        this.backoff = backoff;
     }
 
     /** One request to one target; {@code uid} is its Standard Webhooks webhook-id. */
-    public record Notification(long id, String uid, String executionUid, String target, String payload) {
+    public record Notification(long id, String uid, UUID executionUid, String target, byte[] payload) {
     }
 
     /**
      * Writes the notifications for the items this execution applied and no earlier run of it notified. Call it
      * inside the transaction that settles the execution.
      */
-    public void compose(String executionUid, List<String> channels, String jobId) {
+    public void compose(@ExchangeProperty("executionUid") String uid,
+                        @ExchangeProperty("channels") List<String> channels, @ExchangeProperty("jobId") String jobId) {
+        UUID executionUid = UUID.fromString(uid);
         Map<Target, String> subscribers = targets.subscribers(channels);
         if (subscribers.isEmpty()) {
             // nobody to tell; skipping the marking spares a big job's settlement a write per item
@@ -75,22 +86,28 @@ public class Outbox {
                 + " and not notified", executionUid);
     }
 
-    /** The target's next notifications, oldest first; none while it is disabled or its breaker is open. */
+    /**
+     * The target's next due notifications, oldest first (those waiting for a scheduled retry once it is time);
+     * none while it is disabled or its breaker is open.
+     */
     public List<Notification> due(@ExchangeProperty(Targets.TARGET) String target) {
         int sendable = targets.sendable(target);
         if (sendable == 0) {
             return List.of();
         }
         return jdbc.query("select id, uid, execution_uid, target, payload from notification where target = ?"
-                        + " and status = 'pending' order by id limit ?",
-                (rs, n) -> new Notification(rs.getLong("id"), rs.getString("uid"), rs.getString("execution_uid"),
-                        rs.getString("target"), rs.getString("payload")), target, sendable);
+                        + " and status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?)"
+                        + " order by id limit ?",
+                (rs, n) -> new Notification(rs.getLong("id"), rs.getString("uid"),
+                        rs.getObject("execution_uid", UUID.class), rs.getString("target"), rs.getBytes("payload")),
+                target, now(), sendable);
     }
 
     public void delivered(@ExchangeProperty("notification") Notification notification,
                           @ExchangeProperty(RedeliveryCounter.PROPERTY) Integer redeliveries) {
         jdbc.update("update notification set status = 'delivered', attempts = attempts + ?, error = null,"
-                + " updated_at = ? where id = ?", 1 + orZero(redeliveries), now(), notification.id());
+                + " next_attempt_at = null, updated_at = ? where id = ?", 1 + orZero(redeliveries), now(),
+                notification.id());
     }
 
     /**
@@ -107,23 +124,58 @@ public class Outbox {
     }
 
     /**
-     * A failure that retries did not cure, or that retrying cannot cure: the notification becomes a dead letter on its
-     * execution, which turns partial; POST /executions/{uid}/retry sends it again.
+     * A transient failure that the in-process retries did not cure: the notification waits for its next attempt on
+     * the durable schedule, or, once that is over, becomes a dead letter.
+     *
+     * @return the execution's uid when the notification became a dead letter, else null
      */
-    public void deadLetter(@ExchangeProperty("notification") Notification notification, Exchange exchange) {
-        if (camel.isStopping() || camel.getShutdownStrategy().isForceShutdown()) {
-            // stopping cut it short, not the target: it stays pending and goes out after the restart
+    public String reschedule(@ExchangeProperty("notification") Notification notification, Exchange exchange) {
+        if (stopping()) {
             hold(notification, exchange);
-            return;
+            return null;
+        }
+        int attempts = 1 + orZero(exchange.getProperty(RedeliveryCounter.PROPERTY, Integer.class));
+        Instant now = Instant.now();
+        Timestamp scheduled = jdbc.queryForObject("select retry_until from notification where id = ?",
+                Timestamp.class, notification.id());
+        Instant giveUpAt = scheduled == null ? backoff.giveUpAt(now) : scheduled.toInstant();
+        Optional<Instant> next = backoff.next(now, giveUpAt);
+        if (next.isEmpty()) {
+            return deadLetter(notification, exchange);
+        }
+        String reason = Failures.describe(Failures.of(exchange));
+        LOG.info("Notification {} of execution {} to target {} failed ({}); next attempt at {}", notification.uid(),
+                notification.executionUid(), notification.target(), reason, next.get());
+        jdbc.update("update notification set attempts = attempts + ?, error = ?, next_attempt_at = ?, retry_until = ?,"
+                        + " updated_at = ? where id = ?", attempts, truncate(reason), Timestamp.from(next.get()),
+                Timestamp.from(giveUpAt), now(), notification.id());
+        return null;
+    }
+
+    /**
+     * A failure that retrying cannot cure, or that outlasted the schedule: the notification becomes a dead letter on
+     * its execution (which the delivery route then marks partial); POST /executions/{uid}/retry sends it again.
+     *
+     * @return the execution's uid, or null when a shutdown cut the delivery short (it stays pending)
+     */
+    public String deadLetter(@ExchangeProperty("notification") Notification notification, Exchange exchange) {
+        if (stopping()) {
+            hold(notification, exchange);
+            return null;
         }
         String reason = Failures.describe(Failures.of(exchange));
         int attempts = 1 + orZero(exchange.getProperty(RedeliveryCounter.PROPERTY, Integer.class));
         LOG.warn("Notification {} of execution {} to target {} failed after {} attempts: {}", notification.uid(),
                 notification.executionUid(), notification.target(), attempts, reason);
-        jdbc.update("update notification set status = 'failed', attempts = attempts + ?, error = ?, updated_at = ?"
-                + " where id = ?", attempts, truncate(reason), now(), notification.id());
-        jdbc.update("update execution set status = 'partial', updated_at = ? where uid = ? and status = 'succeeded'",
-                now(), notification.executionUid());
+        jdbc.update("update notification set status = 'failed', attempts = attempts + ?, error = ?,"
+                + " next_attempt_at = null, updated_at = ? where id = ?", attempts, truncate(reason), now(),
+                notification.id());
+        return notification.executionUid().toString();
+    }
+
+    /** Stopping cut the delivery short, not the target: it stays pending and goes out after the restart. */
+    private boolean stopping() {
+        return camel.isStopping() || camel.getShutdownStrategy().isForceShutdown();
     }
 
     /**
@@ -131,23 +183,19 @@ public class Outbox {
      *
      * @throws Targets.TargetNotFoundException when no target has that name
      */
-    public int replay(String executionUid, String target) {
+    public int replay(UUID executionUid, String target) {
         if (target != null) {
             targets.find(target).orElseThrow(() -> new Targets.TargetNotFoundException(target));
         }
-        return jdbc.update("update notification set status = 'pending', error = null, updated_at = ?"
-                        + " where execution_uid = ? and status = 'failed' and (cast(? as varchar) is null or target = ?)",
-                now(), executionUid, target, target);
-    }
-
-    public long failedCount(String executionUid) {
-        return Objects.requireNonNull(jdbc.queryForObject("select count(*) from notification where execution_uid = ?"
-                + " and status = 'failed'", Long.class, executionUid));
+        return jdbc.update("update notification set status = 'pending', error = null, next_attempt_at = null,"
+                        + " retry_until = null, updated_at = ? where execution_uid = ? and status = 'failed'"
+                        + " and (cast(? as varchar) is null or target = ?)", now(), executionUid, target, target);
     }
 
     /** The notifications of one execution, for its view in the HTTP API. */
-    public List<Map<String, Object>> ofExecution(String executionUid) {
-        return jdbc.query("select uid, target, status, item_count, attempts, error, updated_at from notification"
+    public List<Map<String, Object>> ofExecution(UUID executionUid) {
+        return jdbc.query("select uid, target, status, item_count, attempts, error, next_attempt_at, updated_at"
+                + " from notification"
                 + " where execution_uid = ? order by id", (rs, n) -> view(rs), executionUid);
     }
 
@@ -172,20 +220,22 @@ public class Outbox {
         v.put("items", rs.getInt("item_count"));
         v.put("attempts", rs.getInt("attempts"));
         v.put("error", rs.getString("error"));
+        Timestamp next = rs.getTimestamp("next_attempt_at");
+        v.put("next_attempt_at", next == null ? null : next.toInstant().toString());
         v.put("updated_at", rs.getTimestamp("updated_at").toInstant().toString());
         return v;
     }
 
     /** Collects one target's items into summaries of at most batch-size items about one action, environment, locale. */
     private final class Batch {
-        private final String executionUid;
+        private final UUID executionUid;
         private final Target target;
         private final String channel;
         private final String jobId;
         private final List<ObjectNode> items = new ArrayList<>();
         private List<String> group;
 
-        Batch(String executionUid, Target target, String channel, String jobId) {
+        Batch(UUID executionUid, Target target, String channel, String jobId) {
             this.executionUid = executionUid;
             this.target = target;
             this.channel = channel;
@@ -215,7 +265,7 @@ public class Outbox {
                 return;
             }
             ObjectNode payload = mapper.createObjectNode();
-            payload.put("execution_uid", executionUid);
+            payload.put("execution_uid", executionUid.toString());
             payload.put("channel", channel);
             payload.put("event", group.get(0));
             payload.put("environment", group.get(1));
@@ -224,10 +274,10 @@ public class Outbox {
             ArrayNode array = payload.putArray("items");
             items.forEach(array::add);
             Timestamp now = now();
+            byte[] body = json(payload);
             jdbc.update("insert into notification (uid, execution_uid, target, status, item_count, payload, attempts,"
                             + " created_at, updated_at) values (?, ?, ?, 'pending', ?, ?, 0, ?, ?)",
-                    "msg_" + UUID.randomUUID().toString().replace("-", ""), executionUid, target.getName(),
-                    items.size(), json(payload), now, now);
+                    webhookId(target.getName(), body), executionUid, target.getName(), items.size(), body, now, now);
             items.clear();
         }
     }
@@ -238,9 +288,25 @@ public class Outbox {
         }
     }
 
-    private String json(Object value) {
+    /**
+     * The Standard Webhooks webhook-id: derived from the target and the payload (which names the execution), so
+     * a notification composed again after a crash (its first composition lost with the transaction) keeps its id,
+     * and a receiver that deduplicates on it sees one notification.
+     */
+    static String webhookId(String target, byte[] payload) {
         try {
-            return mapper.writeValueAsString(value);
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(target.getBytes(StandardCharsets.UTF_8));
+            sha256.update((byte) 0);
+            return "msg_" + HexFormat.of().formatHex(sha256.digest(payload), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private byte[] json(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a notification", e);
         }

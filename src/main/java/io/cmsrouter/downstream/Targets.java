@@ -1,8 +1,8 @@
 package io.cmsrouter.downstream;
 
-import io.cmsrouter.api.ConflictException;
-import io.cmsrouter.api.NotFoundException;
-import io.cmsrouter.contentstack.Failures;
+import io.cmsrouter.common.ConflictException;
+import io.cmsrouter.common.NotFoundException;
+import io.cmsrouter.retry.Failures;
 import io.cmsrouter.downstream.DownstreamProperties.Target;
 import io.cmsrouter.webhook.Channels;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -131,7 +131,7 @@ public class Targets {
     public void prepare(@ExchangeProperty("notification") Outbox.Notification notification, Exchange exchange)
             throws IOException {
         Target target = configured.get(notification.target());
-        byte[] body = notification.payload().getBytes(StandardCharsets.UTF_8);
+        byte[] body = notification.payload();
         Message message = exchange.getMessage();
         message.removeHeaders("*", "CamelRedelivery.*");
         target.getHeaders().forEach(message::setHeader);

@@ -10,17 +10,20 @@ import java.util.stream.Collectors;
 /**
  * An HTTP-style code per execution status, so Contentstack's executions filter works here too:
  * {@code query={"status":{"$gte":"400","$lte":"599"}}} lists the dead letters (failed and partial executions).
- * received and processing are 202, succeeded 200, ignored 204, partial 424 (some items failed), failed 500.
+ * received, processing and retrying are 202 (in flight), succeeded 200, ignored 204, partial 424 (some items or
+ * notifications failed), failed 500.
  */
 final class StatusCodes {
-    /** received and processing, still in flight */
+    /** received, processing and retrying: still in flight */
     private static final int IN_FLIGHT = 202;
     private static final Map<String, Integer> CODES =
             Map.of("succeeded", 200, "ignored", 204, "partial", 424, "failed", 500);
-    /** The same mapping as a SQL expression over the execution's status column, for filtering. */
-    static final String SQL = CODES.entrySet().stream()
-            .map(e -> " when '" + e.getKey() + "' then " + e.getValue())
-            .collect(Collectors.joining("", "(case status", " else " + IN_FLIGHT + " end)"));
+    /** The same mapping as a SQL expression over a status column, for filtering. */
+    static String sql(String column) {
+        return CODES.entrySet().stream()
+                .map(e -> " when '" + e.getKey() + "' then " + e.getValue())
+                .collect(Collectors.joining("", "(case " + column, " else " + IN_FLIGHT + " end)"));
+    }
 
     record Range(int min, int max) {
     }

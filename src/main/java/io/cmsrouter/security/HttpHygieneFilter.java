@@ -1,7 +1,7 @@
 package io.cmsrouter.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cmsrouter.api.Responses;
+import io.cmsrouter.common.ErrorBody;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -93,7 +93,7 @@ public class HttpHygieneFilter {
         LOG.info("Refused {} {}: {} {}", request.getMethod(), request.getRequestURI(), status, reason);
         response.setStatus(status);
         response.setContentType("application/json");
-        JSON.writeValue(response.getOutputStream(), Responses.errorBody(status, reason));
+        JSON.writeValue(response.getOutputStream(), ErrorBody.of(status, reason));
     }
 
     /** The body, or null when it is longer than {@code max} bytes. */

@@ -66,6 +66,14 @@ public record EventFacts(Module module, String rawModule, String event, String o
                 text(event.path("source"), "type"));
     }
 
+    /** What the event is about: its job, or its module and item (content type uid and item uid). */
+    public String subject() {
+        if (jobId != null) {
+            return "job|" + jobId;
+        }
+        return String.join("|", module.name(), String.valueOf(contentTypeUid), String.valueOf(itemUid));
+    }
+
     /** The action without its outcome: {@code publish.success} is a {@code publish}. */
     public String action() {
         int dot = outcome.indexOf('.');

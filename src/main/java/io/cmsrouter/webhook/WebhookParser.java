@@ -8,18 +8,18 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
-import io.cmsrouter.security.SecurityProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** Turns a webhook body into a JSON tree and checks the envelope every Contentstack webhook has. */
+/** Turns a webhook body into a JSON tree; {@link Identifiers} then checks what the router reads from it. */
 @Component("webhooks")
 public class WebhookParser {
     private final ObjectMapper mapper;
     private final int maxDepth;
 
-    public WebhookParser(SecurityProperties security) {
+    public WebhookParser(@Value("${router.security.max-json-depth}") int maxDepth) {
         // deeply nested JSON is refused while it is read, before it can cost stack or memory
-        this.maxDepth = security.getMaxJsonDepth();
+        this.maxDepth = maxDepth;
         this.mapper = new ObjectMapper(JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build()).build())
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -27,36 +27,21 @@ public class WebhookParser {
 
     public JsonNode parse(@Body byte[] body) {
         if (body == null || body.length == 0) {
-            throw new InvalidWebhookException(400, "request body is empty");
+            throw new MalformedWebhookException("request body is empty");
         }
         JsonNode event;
         try {
             event = mapper.readTree(body);
         } catch (StreamConstraintsException e) {
-            throw new InvalidWebhookException(400, "JSON is nested deeper than " + maxDepth + " levels");
+            throw new MalformedWebhookException("JSON is nested deeper than " + maxDepth + " levels");
         } catch (JsonProcessingException e) {
-            throw new InvalidWebhookException(400, "body is not valid JSON: " + e.getOriginalMessage());
+            throw new MalformedWebhookException("body is not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
-            throw new InvalidWebhookException(400, "body could not be read");
+            throw new MalformedWebhookException("body could not be read");
         }
         if (event == null || !event.isObject()) {
-            throw new InvalidWebhookException(400, "body must be a JSON object");
-        }
-        requireText(event, "module");
-        requireText(event, "event");
-        if (event.has("data") && !event.get("data").isObject()) {
-            throw new InvalidWebhookException(422, "field 'data' must be an object");
+            throw new MalformedWebhookException("body must be a JSON object");
         }
         return event;
-    }
-
-    private static void requireText(JsonNode event, String field) {
-        JsonNode value = event.get(field);
-        if (value == null || value.isNull()) {
-            throw new InvalidWebhookException(422, "field '" + field + "' is missing");
-        }
-        if (!value.isTextual() || value.asText().isBlank()) {
-            throw new InvalidWebhookException(422, "field '" + field + "' must be a non-empty string");
-        }
     }
 }

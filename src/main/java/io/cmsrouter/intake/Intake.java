@@ -1,6 +1,5 @@
-package io.cmsrouter.execution;
+package io.cmsrouter.intake;
 
-import io.cmsrouter.webhook.InvalidWebhookException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,7 +23,7 @@ public class Intake implements SmartLifecycle {
 
     public void admit() {
         if (!open) {
-            throw new ServiceUnavailableException(retryAfterSeconds);
+            throw new IntakeClosedException(retryAfterSeconds);
         }
     }
 
@@ -48,18 +47,5 @@ public class Intake implements SmartLifecycle {
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE;
-    }
-
-    public static class ServiceUnavailableException extends InvalidWebhookException {
-        private final int retryAfterSeconds;
-
-        public ServiceUnavailableException(int retryAfterSeconds) {
-            super(503, "the router is shutting down; deliver again later");
-            this.retryAfterSeconds = retryAfterSeconds;
-        }
-
-        public int getRetryAfterSeconds() {
-            return retryAfterSeconds;
-        }
     }
 }

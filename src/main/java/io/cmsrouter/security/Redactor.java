@@ -1,4 +1,4 @@
-package io.cmsrouter.execution;
+package io.cmsrouter.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

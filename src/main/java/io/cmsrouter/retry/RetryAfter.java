@@ -1,4 +1,4 @@
-package io.cmsrouter.contentstack;
+package io.cmsrouter.retry;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;

@@ -1,4 +1,4 @@
-package io.cmsrouter.api;
+package io.cmsrouter.common;
 
 /** The request names something the router does not have: answered 404. */
 public class NotFoundException extends RuntimeException {

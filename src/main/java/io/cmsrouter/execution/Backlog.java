@@ -1,0 +1,100 @@
+package io.cmsrouter.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.webhook.Channels;
+import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.component.seda.SedaComponent;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The executions still to run, and which of them this router is running now. Accepted webhooks go straight to the
+ * dispatch queue ({@code seda:events}); when it is full they wait here, on disk, and so do executions left
+ * unfinished by a previous run of the service and runs scheduled again after a transient failure. The sweep
+ * (routes/recovery.camel.yaml) hands them to the queue as it frees up, oldest first. An execution is claimed while
+ * it is queued or running, so it never runs twice at once.
+ */
+@Component("backlog")
+public class Backlog {
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper mapper;
+    private final Channels channels;
+    private final CamelContext camel;
+    private final int queueSize;
+    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+
+    public Backlog(JdbcTemplate jdbc, ObjectMapper mapper, Channels channels, CamelContext camel,
+                   @Value("${router.dispatch.queue-size}") int queueSize) {
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+        this.channels = channels;
+        this.camel = camel;
+        this.queueSize = queueSize;
+    }
+
+    /** True when this caller may run the execution (nobody else in this router is queueing or running it). */
+    public boolean claim(@ExchangeProperty("executionUid") String uid) {
+        return claimed.add(uid);
+    }
+
+    public void release(@ExchangeProperty("executionUid") String uid) {
+        claimed.remove(uid);
+    }
+
+    public boolean isClaimed(String uid) {
+        return claimed.contains(uid);
+    }
+
+    /**
+     * Claims and returns the oldest executions that are due to run and not queued, as many as the dispatch queue
+     * has room for.
+     */
+    public List<String> due() {
+        int room = queueSize - queued();
+        if (room <= 0) {
+            return List.of();
+        }
+        List<String> due = jdbc.queryForList("select uid from execution where status in ('received', 'processing')"
+                        + " and (next_attempt_at is null or next_attempt_at <= ?) order by created_at limit ?",
+                UUID.class, Timestamp.from(Instant.now()), room + claimed.size())
+                .stream().map(UUID::toString).filter(claimed::add).limit(room).toList();
+        return due;
+    }
+
+    private int queued() {
+        var queue = camel.getComponent("seda", SedaComponent.class).getQueues().get("events");
+        return queue == null ? 0 : queue.getQueue().size();
+    }
+
+    /** Puts a recorded execution back on the exchange (event as body, uid and channels as properties) to run it. */
+    public JsonNode reload(@Body String uid, Exchange exchange) {
+        byte[] body = jdbc.queryForObject("select body from webhook_event where execution_uid = ?", byte[].class,
+                UUID.fromString(uid));
+        JsonNode event = parse(body);
+        exchange.setProperty("executionUid", uid);
+        exchange.setProperty("channels", channels.derive(event));
+        return event;
+    }
+
+    JsonNode parse(byte[] body) {
+        try {
+            return mapper.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored webhook is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package io.cmsrouter.execution;
+
+import io.cmsrouter.content.Outcome;
+import io.cmsrouter.content.Outcomes;
+import io.cmsrouter.content.Page;
+import io.cmsrouter.retry.Backoff;
+import io.cmsrouter.retry.Failures;
+import io.cmsrouter.store.Durability;
+import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * An execution's lifecycle, one transaction per step that changes it. A single event is settled in one transaction
+ * (its item's result and content, its status, its outbox rows: routes/settle.camel.yaml); a fan-out commits each page
+ * (the items' results and content, and the position to resume at) in one transaction, then settles.
+ * <p>
+ * Statuses: received (accepted, to run) → processing (a fan-out under way) → succeeded | partial | failed |
+ * ignored, or retrying (the run is over but items wait for a scheduled retry). A run that fails as a whole on a
+ * transient error goes back to received (or processing) with {@code next_attempt_at}, and the backlog sweep runs
+ * it again then.
+ */
+@Component("ledger")
+public class Ledger {
+    private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
+    /** Exchange properties a run's failure leaves for the settlement. */
+    public static final String RUN_ERROR = "runError";
+    public static final String RUN_RETRYABLE = "runRetryable";
+    public static final String IGNORED = "ignored";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final ItemResults itemResults;
+    private final Durability durability;
+    private final Backoff backoff;
+    private final Outcomes outcomes;
+    private final CamelContext camel;
+
+    public Ledger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, ItemResults itemResults,
+                  Durability durability, Backoff backoff, Outcomes outcomes, CamelContext camel) {
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.itemResults = itemResults;
+        this.durability = durability;
+        this.backoff = backoff;
+        this.outcomes = outcomes;
+        this.camel = camel;
+    }
+
+    /** Where a fan-out resumes: 0, or past the pages a previous run committed. */
+    public int resumeAt(@ExchangeProperty("executionUid") String uid) {
+        return jdbc.queryForObject("select resume_at from execution where uid = ?", Integer.class, UUID.fromString(uid));
+    }
+
+    /** A job's count of items, as a previous run learnt it from the first page, or null. */
+    public Integer itemTotal(@ExchangeProperty("executionUid") String uid) {
+        return jdbc.queryForObject("select item_total from execution where uid = ?", Integer.class, UUID.fromString(uid));
+    }
+
+    /** Whether a fan-out has pages left: false once a previous run committed its last page. */
+    public boolean pagesLeft(@ExchangeProperty("executionUid") String uid) {
+        return !jdbc.queryForObject("select fanned_out from execution where uid = ?", Boolean.class, UUID.fromString(uid));
+    }
+
+    /**
+     * Commits a page: its items' results and content, and the position after it, in one transaction made durable
+     * before the next page starts, so a crash redoes at most the page in flight. {@code splitResult} is the split's
+     * result (the page's items' outcomes); a page without items leaves the body as it was.
+     */
+    public void commitPage(@ExchangeProperty("executionUid") String uid, @ExchangeProperty("page") Page page,
+                           @Body Object splitResult) {
+        if (forcedShutdown()) {
+            return;
+        }
+        List<Outcome> pageOutcomes = new ArrayList<>(page.skipped());
+        if (splitResult instanceof List<?> results) {
+            results.stream().filter(Outcome.class::isInstance).map(Outcome.class::cast).forEach(pageOutcomes::add);
+        }
+        // an item without an outcome (none should lack one) is redone with the page, rather than passed over
+        int position = pageOutcomes.size() == page.items().size() + page.skipped().size() ? page.next() : 0;
+        UUID executionUid = UUID.fromString(uid);
+        transactions.executeWithoutResult(tx -> {
+            itemResults.record(executionUid, pageOutcomes);
+            jdbc.update("update execution set status = case when status = 'received' then 'processing' else status end,"
+                            + " resume_at = greatest(resume_at, ?), fanned_out = fanned_out or ?,"
+                            + " item_total = coalesce(item_total, ?), updated_at = ? where uid = ?", position,
+                    position > 0 && !page.more(), page.total(), now(), executionUid);
+        });
+        durability.flush();
+    }
+
+    /** Writes a single event's outcome, inside the settlement's transaction. */
+    public void writeResults(@ExchangeProperty("executionUid") String uid,
+                             @ExchangeProperty(Outcomes.OUTCOME) Outcome outcome) {
+        if (outcome != null && !forcedShutdown()) {
+            itemResults.record(UUID.fromString(uid), List.of(outcome));
+        }
+    }
+
+    /**
+     * What the cms-retries policy could not cure (its retries used up, or not worth retrying): the failure of the
+     * item in hand, or else of the run.
+     */
+    public void recordFailure(Exchange exchange) {
+        if (exchange.getProperty("item") != null) {
+            outcomes.failed(exchange);
+        } else {
+            failRun(exchange);
+        }
+    }
+
+    /**
+     * A failure of the run itself (not of one item): kept on the exchange for the settlement, which schedules the run
+     * again when the failure is transient.
+     */
+    void failRun(Exchange exchange) {
+        Throwable cause = Failures.of(exchange);
+        exchange.setProperty(RUN_ERROR, Failures.describe(cause));
+        exchange.setProperty(RUN_RETRYABLE, Failures.isTransientCause(cause));
+        LOG.warn("Execution {} failed: {}", exchange.getProperty("executionUid"), Failures.describe(cause));
+    }
+
+    /**
+     * Settles the execution after a run, in the caller's transaction: its status from its results, or from the run's
+     * failure. A run cut short by a forced shutdown settles nothing: it resumes on the next start.
+     */
+    public String settle(@ExchangeProperty("executionUid") String uid, @ExchangeProperty(IGNORED) Boolean ignored,
+                         @ExchangeProperty(RUN_ERROR) String runError,
+                         @ExchangeProperty(RUN_RETRYABLE) Boolean retryable) {
+        UUID executionUid = UUID.fromString(uid);
+        if (forcedShutdown()) {
+            LOG.info("Execution {} interrupted by shutdown; it resumes on the next start", uid);
+            return "interrupted";
+        }
+        if (Boolean.TRUE.equals(ignored)) {
+            return setStatus(executionUid, "ignored", null);
+        }
+        if (runError == null) {
+            return setStatus(executionUid, resultStatus(executionUid), null);
+        }
+        Map<String, Object> run = jdbc.queryForMap("select resume_at, retry_until from execution where uid = ?",
+                executionUid);
+        Instant now = Instant.now();
+        Instant giveUpAt = run.get("RETRY_UNTIL") == null ? backoff.giveUpAt(now) : instant(run.get("RETRY_UNTIL"));
+        Optional<Instant> next = Boolean.TRUE.equals(retryable) ? backoff.next(now, giveUpAt) : Optional.empty();
+        if (next.isEmpty()) {
+            return setStatus(executionUid, "failed", runError);
+        }
+        String status = ((Number) run.get("RESUME_AT")).intValue() > 0 ? "processing" : "received";
+        jdbc.update("update execution set status = ?, error = ?, attempts = attempts + 1, next_attempt_at = ?,"
+                        + " retry_until = ?, updated_at = ? where uid = ?", status, ItemResults.truncate(runError, 4000),
+                Timestamp.from(next.get()), Timestamp.from(giveUpAt), now(), executionUid);
+        return status;
+    }
+
+    /** A notification became a dead letter: its execution is partial (unless it already is, or failed). */
+    public void notificationFailed(@ExchangeProperty("deadLetter") String uid) {
+        jdbc.update("update execution set status = 'partial', updated_at = ? where uid = ? and status = 'succeeded'",
+                now(), UUID.fromString(uid));
+    }
+
+    private String setStatus(UUID uid, String status, String error) {
+        jdbc.update("update execution set status = ?, error = ?, next_attempt_at = null, updated_at = ? where uid = ?",
+                status, ItemResults.truncate(error, 4000), now(), uid);
+        return status;
+    }
+
+    /**
+     * What an execution's results add up to: retrying while items wait for a scheduled retry; failed when no item
+     * succeeded and some failed; partial when some items or downstream notifications failed; else succeeded.
+     * Superseded items were handled (a newer event already stood); skipped ones were Contentstack's failures.
+     */
+    String resultStatus(UUID uid) {
+        Map<String, Object> counts = jdbc.queryForMap("select"
+                + " coalesce(sum(case when status in ('succeeded', 'superseded') then 1 else 0 end), 0) as succeeded,"
+                + " coalesce(sum(case when status = 'failed' then 1 else 0 end), 0) as failed,"
+                + " coalesce(sum(case when status = 'pending' then 1 else 0 end), 0) as pending"
+                + " from execution_item where execution_uid = ?", uid);
+        if (((Number) counts.get("PENDING")).longValue() > 0) {
+            return "retrying";
+        }
+        if (((Number) counts.get("FAILED")).longValue() > 0) {
+            return ((Number) counts.get("SUCCEEDED")).longValue() == 0 ? "failed" : "partial";
+        }
+        Long failedNotifications = jdbc.queryForObject("select count(*) from notification where execution_uid = ?"
+                + " and status = 'failed'", Long.class, uid);
+        return failedNotifications != null && failedNotifications > 0 ? "partial" : "succeeded";
+    }
+
+    private boolean forcedShutdown() {
+        return camel.getShutdownStrategy().isForceShutdown();
+    }
+
+    static Timestamp now() {
+        return Timestamp.from(Instant.now());
+    }
+
+    static Instant instant(Object value) {
+        return value instanceof java.time.OffsetDateTime o ? o.toInstant() : ((Timestamp) value).toInstant();
+    }
+}

@@ -1,0 +1,48 @@
+package io.cmsrouter.store;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What "on disk" means before the router answers ({@code router.durability}):
+ * <ul>
+ *   <li>{@code process-crash} (the default): committed transactions are written to the database file, so they
+ *   survive the router being killed (kill -9, an OOM kill, a crash of the JVM), not a crash of the OS or a power
+ *   loss, which can drop what the OS had not yet written to the disk;</li>
+ *   <li>{@code power-loss}: they are also forced to the disk (fsync) before the answer, so they survive an OS
+ *   crash or a power loss as well.</li>
+ * </ul>
+ * Callers commit first, then flush; one flush covers every transaction committed before it, so a group commit pays
+ * for one flush however many webhooks it holds.
+ */
+@Component
+public class Durability {
+    private static final Logger LOG = LoggerFactory.getLogger(Durability.class);
+
+    public enum Mode { PROCESS_CRASH, POWER_LOSS }
+
+    private final JdbcTemplate jdbc;
+    private final String flush;
+    private final Mode mode;
+
+    public Durability(JdbcTemplate jdbc, SqlDialect dialect, @Value("${router.durability}") Mode mode) {
+        this.jdbc = jdbc;
+        this.mode = mode;
+        this.flush = dialect.flush(mode == Mode.POWER_LOSS);
+        LOG.info("Durability: {} (an acknowledged webhook survives {})", mode.name().toLowerCase().replace('_', '-'),
+                mode == Mode.POWER_LOSS ? "a crash of the router, of the OS, or a power loss"
+                        : "a crash of the router, not of the OS or a power loss");
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** Makes every transaction committed so far durable in the configured sense. */
+    public void flush() {
+        jdbc.execute(flush);
+    }
+}
