@@ -94,8 +94,8 @@ public class ContentStore {
         WorkItem item = outcome.item();
         String key = item.cacheKey();
         List<Map<String, Object>> stored = jdbc.queryForList(
-                "select version, event_time, body from content_item where cache_key = ?", key);
-        byte[] previous = stored.isEmpty() ? null : (byte[]) stored.get(0).get("BODY");
+                "select version, event_time from content_item where cache_key = ?", key);
+        byte[] previous = stored.isEmpty() || outcome.kind() == Outcome.Kind.PUBLISH ? null : load(key);
         // an evicted copy's url and title tell downstream targets what to purge
         String url = outcome.kind() == Outcome.Kind.PUBLISH ? outcome.url() : field(previous, "url");
         String title = outcome.kind() == Outcome.Kind.PUBLISH || previous == null ? outcome.title() : field(previous, "title");

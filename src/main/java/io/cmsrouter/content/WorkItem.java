@@ -1,6 +1,7 @@
 package io.cmsrouter.content;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cmsrouter.common.Timestamps;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -67,7 +68,7 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
             return fallback;
         }
         try {
-            return Instant.parse(iso);
+            return Timestamps.parse(iso);
         } catch (DateTimeParseException unreadable) {
             return fallback;
         }

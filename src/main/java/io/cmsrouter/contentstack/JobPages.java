@@ -79,7 +79,7 @@ public class JobPages {
         int skip = exchange.getProperty(SKIP, 0, Integer.class);
         int next = skip + items.size();
         boolean more = items.size() > 0 && hasMore(exchange, page, next, items.size());
-        return new Page(work, skipped, next, more, exchange.getProperty(TOTAL, Integer.class));
+        return Page.of(work, skipped, next, more, exchange.getProperty(TOTAL, Integer.class));
     }
 
     private static boolean usable(WorkItem item) {

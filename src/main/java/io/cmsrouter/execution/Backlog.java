@@ -6,8 +6,8 @@ import io.cmsrouter.webhook.Channels;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
 import org.apache.camel.component.seda.SedaComponent;
+import io.cmsrouter.store.Claims;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -19,14 +19,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The executions still to run, and which of them this router is running now. Accepted webhooks go straight to the
- * dispatch queue ({@code seda:events}); when it is full they wait here, on disk, and so do executions left
- * unfinished by a previous run of the service and runs scheduled again after a transient failure. The sweep
- * (routes/recovery.camel.yaml) hands them to the queue as it frees up, oldest first. An execution is claimed while
- * it is queued or running, so it never runs twice at once.
+ * The executions still to run. Accepted webhooks go straight to the dispatch queue ({@code seda:events}); when it is
+ * full they wait here, on disk, and so do executions left unfinished by a previous run of the service and runs
+ * scheduled again after a transient failure. The sweep (routes/recovery.camel.yaml) claims them ({@link Claims}) and
+ * hands them to the queue as it frees up, oldest first.
  */
 @Component("backlog")
 public class Backlog {
@@ -35,28 +33,16 @@ public class Backlog {
     private final Channels channels;
     private final CamelContext camel;
     private final int queueSize;
-    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    private final Claims claims;
 
-    public Backlog(JdbcTemplate jdbc, ObjectMapper mapper, Channels channels, CamelContext camel,
+    public Backlog(JdbcTemplate jdbc, ObjectMapper mapper, Channels channels, CamelContext camel, Claims claims,
                    @Value("${router.dispatch.queue-size}") int queueSize) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.channels = channels;
         this.camel = camel;
+        this.claims = claims;
         this.queueSize = queueSize;
-    }
-
-    /** True when this caller may run the execution (nobody else in this router is queueing or running it). */
-    public boolean claim(@ExchangeProperty("executionUid") String uid) {
-        return claimed.add(uid);
-    }
-
-    public void release(@ExchangeProperty("executionUid") String uid) {
-        claimed.remove(uid);
-    }
-
-    public boolean isClaimed(String uid) {
-        return claimed.contains(uid);
     }
 
     /**
@@ -68,11 +54,27 @@ public class Backlog {
         if (room <= 0) {
             return List.of();
         }
-        List<String> due = jdbc.queryForList("select uid from execution where status in ('received', 'processing')"
-                        + " and (next_attempt_at is null or next_attempt_at <= ?) order by created_at limit ?",
-                UUID.class, Timestamp.from(Instant.now()), room + claimed.size())
-                .stream().map(UUID::toString).filter(claimed::add).limit(room).toList();
-        return due;
+        List<String> candidates = jdbc.queryForList("select uid from execution where status in ('received',"
+                        + " 'processing') and (next_attempt_at is null or next_attempt_at <= ?) order by created_at limit ?",
+                UUID.class, Timestamp.from(Instant.now()), room + claims.size())
+                .stream().map(UUID::toString).filter(claims::claim).limit(room).toList();
+        return stillToRun(candidates);
+    }
+
+    /**
+     * Of executions just claimed, those still to run. A run that ended between the query and the claim has settled
+     * (it releases its claim only after its settlement commits), so reading them again after claiming tells.
+     */
+    private List<String> stillToRun(List<String> claimedNow) {
+        if (claimedNow.isEmpty()) {
+            return claimedNow;
+        }
+        Set<String> toRun = new java.util.HashSet<>(jdbc.queryForList("select uid from execution where uid in ("
+                        + String.join(", ", java.util.Collections.nCopies(claimedNow.size(), "?")) + ")"
+                        + " and status in ('received', 'processing')", UUID.class,
+                claimedNow.stream().map(UUID::fromString).toArray()).stream().map(UUID::toString).toList());
+        claimedNow.stream().filter(uid -> !toRun.contains(uid)).forEach(claims::release);
+        return claimedNow.stream().filter(toRun::contains).toList();
     }
 
     private int queued() {

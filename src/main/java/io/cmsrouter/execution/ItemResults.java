@@ -10,8 +10,11 @@ import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -32,50 +35,65 @@ class ItemResults {
         this.backoff = backoff;
     }
 
-    void record(UUID executionUid, List<Outcome> outcomes) {
+    /**
+     * Writes the outcomes and returns each item's status. {@code retried}: the items have results already (a
+     * scheduled retry updates them); else they are new, unless the same item comes twice in one batch.
+     */
+    List<String> record(UUID executionUid, List<Outcome> outcomes, boolean retried) {
         List<Written> written = contentStore.write(outcomes);
         Instant now = Instant.now();
+        Set<String> seen = new HashSet<>();
+        List<String> statuses = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
             Written w = written.get(i);
-            switch (o.kind()) {
-                case PUBLISH, UNPUBLISH, DELETE -> save(executionUid, o, w.applied() ? "succeeded" : "superseded",
+            Result result = switch (o.kind()) {
+                case PUBLISH, UNPUBLISH, DELETE -> new Result(w.applied() ? "succeeded" : "superseded",
                         w.applied() ? null : "the cache holds a newer event for this item", w.url(), w.title(), null, null);
-                case SKIPPED -> save(executionUid, o, "skipped", o.error(), null, o.title(), null, null);
-                case FAILED -> failed(executionUid, o, now);
-            }
+                case SKIPPED -> new Result("skipped", o.error(), null, o.title(), null, null);
+                case FAILED -> failed(executionUid, o, now, retried);
+            };
+            boolean exists = retried || !seen.add(o.item().resultKey());
+            save(executionUid, o, result, exists);
+            statuses.add(result.status());
         }
+        return statuses;
+    }
+
+    private record Result(String status, String error, String url, String title, Instant nextAttemptAt,
+                          Instant retryUntil) {
     }
 
     /** A transient failure waits for its next scheduled attempt; a permanent one, or one out of time, is dead. */
-    private void failed(UUID executionUid, Outcome o, Instant now) {
+    private Result failed(UUID executionUid, Outcome o, Instant now, boolean retried) {
         if (!o.retryable()) {
-            save(executionUid, o, "failed", o.error(), null, o.title(), null, null);
-            return;
+            return new Result("failed", o.error(), null, o.title(), null, null);
         }
-        List<Timestamp> scheduled = jdbc.queryForList("select retry_until from execution_item where execution_uid = ?"
-                + " and item_key = ? and retry_until is not null", Timestamp.class, executionUid, o.item().resultKey());
+        List<Timestamp> scheduled = !retried ? List.of() : jdbc.queryForList("select retry_until from execution_item"
+                + " where execution_uid = ? and item_key = ? and retry_until is not null", Timestamp.class, executionUid,
+                o.item().resultKey());
         Instant giveUpAt = scheduled.isEmpty() ? backoff.giveUpAt(now) : scheduled.get(0).toInstant();
         Optional<Instant> next = backoff.next(now, giveUpAt);
         if (next.isPresent()) {
-            save(executionUid, o, "pending", o.error(), null, o.title(), next.get(), giveUpAt);
-        } else {
-            save(executionUid, o, "failed", o.error() + " (retried on schedule for " + backoff.horizon() + ")", null,
-                    o.title(), null, null);
+            return new Result("pending", o.error(), null, o.title(), next.get(), giveUpAt);
         }
+        return new Result("failed", o.error() + " (retried on schedule for " + backoff.horizon() + ")", null,
+                o.title(), null, null);
     }
 
-    private void save(UUID executionUid, Outcome o, String status, String error, String url, String title,
-                      Instant nextAttemptAt, Instant retryUntil) {
+    private void save(UUID executionUid, Outcome o, Result r, boolean exists) {
         WorkItem item = o.item();
         Timestamp now = Timestamp.from(Instant.now());
-        Timestamp next = nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt);
-        Timestamp until = retryUntil == null ? null : Timestamp.from(retryUntil);
-        int updated = jdbc.update("update execution_item set environment = ?, version = ?, status = ?,"
+        Timestamp next = r.nextAttemptAt() == null ? null : Timestamp.from(r.nextAttemptAt());
+        Timestamp until = r.retryUntil() == null ? null : Timestamp.from(r.retryUntil());
+        String error = truncate(r.error(), 4000);
+        String url = truncate(r.url(), 2048);
+        String title = truncate(r.title(), 1024);
+        int updated = !exists ? 0 : jdbc.update("update execution_item set environment = ?, version = ?, status = ?,"
                         + " attempts = attempts + ?, error = ?, url = coalesce(?, url), title = coalesce(?, title),"
                         + " next_attempt_at = ?, retry_until = ?, updated_at = ? where execution_uid = ? and item_key = ?",
-                item.environment(), item.version(), status, o.attempts(), truncate(error, 4000), truncate(url, 2048),
-                truncate(title, 1024), next, until, now, executionUid, item.resultKey());
+                item.environment(), item.version(), r.status(), o.attempts(), error, url, title, next, until, now,
+                executionUid, item.resultKey());
         if (updated == 0) {
             jdbc.update("insert into execution_item (execution_uid, item_key, type, content_type_uid, uid, locale,"
                             + " environment, environment_uid, action, version, event_time, status, attempts, error, url,"
@@ -83,8 +101,7 @@ class ItemResults {
                             + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     executionUid, item.resultKey(), item.type(), item.contentTypeUid(), item.uid(), item.locale(),
                     item.environment(), item.environmentUid(), item.action(), item.version(),
-                    Timestamp.from(item.eventTime()), status, o.attempts(), truncate(error, 4000), truncate(url, 2048),
-                    truncate(title, 1024), next, until, now);
+                    Timestamp.from(item.eventTime()), r.status(), o.attempts(), error, url, title, next, until, now);
         }
     }
 

@@ -42,6 +42,8 @@ public class Ledger {
     public static final String RUN_ERROR = "runError";
     public static final String RUN_RETRYABLE = "runRetryable";
     public static final String IGNORED = "ignored";
+    /** The status writeResults gave a single event's one item, so its settlement needs no count of results. */
+    static final String ITEM_STATUS = "itemStatus";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -91,11 +93,15 @@ public class Ledger {
         if (splitResult instanceof List<?> results) {
             results.stream().filter(Outcome.class::isInstance).map(Outcome.class::cast).forEach(pageOutcomes::add);
         }
-        // an item without an outcome (none should lack one) is redone with the page, rather than passed over
-        int position = pageOutcomes.size() == page.items().size() + page.skipped().size() ? page.next() : 0;
+        if (pageOutcomes.size() != page.items().size() + page.skipped().size()) {
+            // every item leaves an outcome (apply-item's error policy sees to it): nothing is committed without one
+            throw new IllegalStateException("a page of " + page.items().size() + " items came back with "
+                    + (pageOutcomes.size() - page.skipped().size()) + " outcomes");
+        }
+        int position = page.next();
         UUID executionUid = UUID.fromString(uid);
         transactions.executeWithoutResult(tx -> {
-            itemResults.record(executionUid, pageOutcomes);
+            itemResults.record(executionUid, pageOutcomes, page.retried());
             jdbc.update("update execution set status = case when status = 'received' then 'processing' else status end,"
                             + " resume_at = greatest(resume_at, ?), fanned_out = fanned_out or ?,"
                             + " item_total = coalesce(item_total, ?), updated_at = ? where uid = ?", position,
@@ -104,11 +110,11 @@ public class Ledger {
         durability.flush();
     }
 
-    /** Writes a single event's outcome, inside the settlement's transaction. */
+    /** Writes a single event's outcome, inside the settlement's transaction; its item has no result yet. */
     public void writeResults(@ExchangeProperty("executionUid") String uid,
-                             @ExchangeProperty(Outcomes.OUTCOME) Outcome outcome) {
+                             @ExchangeProperty(Outcomes.OUTCOME) Outcome outcome, Exchange exchange) {
         if (outcome != null && !forcedShutdown()) {
-            itemResults.record(UUID.fromString(uid), List.of(outcome));
+            exchange.setProperty(ITEM_STATUS, itemResults.record(UUID.fromString(uid), List.of(outcome), false).get(0));
         }
     }
 
@@ -141,7 +147,8 @@ public class Ledger {
      */
     public String settle(@ExchangeProperty("executionUid") String uid, @ExchangeProperty(IGNORED) Boolean ignored,
                          @ExchangeProperty(RUN_ERROR) String runError,
-                         @ExchangeProperty(RUN_RETRYABLE) Boolean retryable) {
+                         @ExchangeProperty(RUN_RETRYABLE) Boolean retryable,
+                         @ExchangeProperty(ITEM_STATUS) String itemStatus) {
         UUID executionUid = UUID.fromString(uid);
         if (forcedShutdown()) {
             LOG.info("Execution {} interrupted by shutdown; it resumes on the next start", uid);
@@ -151,7 +158,7 @@ public class Ledger {
             return setStatus(executionUid, "ignored", null);
         }
         if (runError == null) {
-            return setStatus(executionUid, resultStatus(executionUid), null);
+            return setStatus(executionUid, itemStatus != null ? statusOf(itemStatus) : resultStatus(executionUid), null);
         }
         Map<String, Object> run = jdbc.queryForMap("select resume_at, retry_until from execution where uid = ?",
                 executionUid);
@@ -178,6 +185,15 @@ public class Ledger {
         jdbc.update("update execution set status = ?, error = ?, next_attempt_at = null, updated_at = ? where uid = ?",
                 status, ItemResults.truncate(error, 4000), now(), uid);
         return status;
+    }
+
+    /** A single event's status from its one item's (nothing notified it yet, so no notification failed). */
+    private static String statusOf(String itemStatus) {
+        return switch (itemStatus) {
+            case "pending" -> "retrying";
+            case "failed" -> "failed";
+            default -> "succeeded";
+        };
     }
 
     /**

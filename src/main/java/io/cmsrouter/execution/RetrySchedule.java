@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cmsrouter.content.Page;
 import io.cmsrouter.content.WorkItem;
 import io.cmsrouter.content.WorkItems;
+import io.cmsrouter.store.Claims;
 import io.cmsrouter.webhook.Channels;
 import io.cmsrouter.webhook.EventFacts;
 import org.springframework.beans.factory.annotation.Value;
@@ -15,9 +16,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -29,14 +28,16 @@ import java.util.UUID;
 public class RetrySchedule {
     private final JdbcTemplate jdbc;
     private final Backlog backlog;
+    private final Claims claims;
     private final WorkItems workItems;
     private final Channels channels;
     private final int pageSize;
 
-    public RetrySchedule(JdbcTemplate jdbc, Backlog backlog, WorkItems workItems, Channels channels,
+    public RetrySchedule(JdbcTemplate jdbc, Backlog backlog, Claims claims, WorkItems workItems, Channels channels,
                          @Value("${router.fanout.page-size}") int pageSize) {
         this.jdbc = jdbc;
         this.backlog = backlog;
+        this.claims = claims;
         this.workItems = workItems;
         this.channels = channels;
         this.pageSize = Math.max(1, pageSize);
@@ -46,25 +47,29 @@ public class RetrySchedule {
     public record RetryRun(String executionUid, List<String> channels, String jobId, Page page) {
     }
 
-    /** The due runs, each claimed (released when it settles). */
+    /**
+     * The due runs, each claimed (released when it settles). The items are read after the claim, so a run that ended
+     * meanwhile (it releases its claim after its results commit) is not repeated.
+     */
     public List<RetryRun> due() {
-        Map<UUID, List<WorkItem>> byExecution = new LinkedHashMap<>();
-        jdbc.query("select execution_uid, type, content_type_uid, uid, locale, environment, environment_uid, action,"
-                        + " version, title, event_time from execution_item where status = 'pending'"
-                        + " and next_attempt_at <= ? order by next_attempt_at limit ?",
-                rs -> {
-                    UUID execution = rs.getObject("execution_uid", UUID.class);
-                    List<WorkItem> items = byExecution.computeIfAbsent(execution, e -> new ArrayList<>());
-                    if (items.size() < pageSize) {
-                        items.add(workItem(rs));
-                    }
-                }, Timestamp.from(Instant.now()), pageSize * 10);
+        Timestamp now = Timestamp.from(Instant.now());
+        List<UUID> executions = jdbc.queryForList("select distinct execution_uid from execution_item"
+                + " where status = 'pending' and next_attempt_at <= ? limit ?", UUID.class, now, pageSize);
         List<RetryRun> runs = new ArrayList<>();
-        byExecution.forEach((uid, items) -> {
-            if (backlog.claim(uid.toString())) {
+        for (UUID uid : executions) {
+            if (!claims.claim(uid.toString())) {
+                continue;
+            }
+            List<WorkItem> items = jdbc.query("select type, content_type_uid, uid, locale, environment, environment_uid,"
+                            + " action, version, title, event_time from execution_item where execution_uid = ?"
+                            + " and status = 'pending' and next_attempt_at <= ? order by next_attempt_at limit ?",
+                    (rs, n) -> workItem(rs), uid, now, pageSize);
+            if (items.isEmpty()) {
+                claims.release(uid.toString());
+            } else {
                 runs.add(run(uid, items));
             }
-        });
+        }
         return runs;
     }
 
@@ -79,7 +84,7 @@ public class RetrySchedule {
             retried = items.stream().map(i -> i.resultKey().equals(fromEvent.resultKey()) ? fromEvent : i).toList();
         }
         return new RetryRun(uid.toString(), channels.derive(facts), facts.jobId(),
-                Page.of(retried));
+                Page.retry(retried));
     }
 
     private static WorkItem workItem(ResultSet rs) throws SQLException {

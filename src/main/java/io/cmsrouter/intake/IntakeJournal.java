@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cmsrouter.security.Redactor;
+import io.cmsrouter.store.Claims;
 import io.cmsrouter.store.Durability;
 import io.cmsrouter.store.Uuids;
 import io.cmsrouter.webhook.EventFacts;
@@ -58,6 +59,7 @@ public class IntakeJournal {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Durability durability;
+    private final Claims claims;
     private final Fingerprints fingerprints;
     private final Redactor redactor;
     private final ObjectMapper mapper;
@@ -80,13 +82,14 @@ public class IntakeJournal {
     }
 
     public IntakeJournal(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Durability durability,
-                         Fingerprints fingerprints, Redactor redactor, ObjectMapper mapper, MeterRegistry meters,
+                         Claims claims, Fingerprints fingerprints, Redactor redactor, ObjectMapper mapper, MeterRegistry meters,
                          @Value("${router.dedupe.window}") Duration dedupeWindow,
                          @Value("${router.intake.batch-size}") int batchSize,
                          @Value("${router.intake.batch-window}") Duration batchWindow) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.durability = durability;
+        this.claims = claims;
         this.fingerprints = fingerprints;
         this.redactor = redactor;
         this.mapper = mapper;
@@ -103,8 +106,9 @@ public class IntakeJournal {
     }
 
     /**
-     * Records the webhook (its raw body once; its headers with secrets redacted) and returns once that is durable.
-     * The fingerprint and the other facts are worked out here, on the request's thread; the writer only writes.
+     * Records the webhook (its raw body once; its headers with secrets redacted) and returns once that is durable;
+     * a new execution comes back claimed, for the request to hand to the dispatcher. The fingerprint and the other
+     * facts are worked out here, on the request's thread; the writer only writes.
      */
     public Recorded append(@ExchangeProperty("rawBody") byte[] body, @Body JsonNode event,
                            @Headers Map<String, Object> headers) {
@@ -121,6 +125,8 @@ public class IntakeJournal {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
+            // if the writer records it after all, it finds the request gone and leaves the execution to the sweep
+            entry.done().cancel(false);
             throw new IllegalStateException("the webhook was not recorded within " + MAX_WAIT.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -159,16 +165,21 @@ public class IntakeJournal {
         }
     }
 
-    /** One transaction and one flush for the batch; if it fails, each webhook is tried alone so one cannot sink all. */
+    /**
+     * One transaction and one flush for the batch; if it fails, each webhook is tried alone so one cannot sink all.
+     * A new execution is claimed for its request before it is committed: the backlog sweep, which would otherwise
+     * find it there first, leaves it to the request to hand over.
+     */
     private void write(List<Entry> batch) {
-        List<Recorded> recorded;
+        List<Recorded> recorded = new ArrayList<>(batch.size());
         long started = System.nanoTime();
         try {
-            recorded = transactions.execute(tx -> batch.stream().map(this::record).toList());
+            transactions.executeWithoutResult(tx -> batch.forEach(entry -> recorded.add(record(entry))));
             durability.flush();
             commits.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             batchSizes.record(batch.size());
         } catch (RuntimeException failed) {
+            recorded.stream().filter(r -> !r.duplicate()).forEach(r -> claims.release(r.uid()));
             if (batch.size() == 1) {
                 LOG.warn("A webhook could not be recorded: {}", failed.toString());
                 batch.get(0).done().completeExceptionally(failed);
@@ -180,7 +191,10 @@ public class IntakeJournal {
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).done().complete(recorded.get(i));
+            Recorded r = recorded.get(i);
+            if (!batch.get(i).done().complete(r) && !r.duplicate()) {
+                claims.release(r.uid());
+            }
         }
     }
 
@@ -199,6 +213,7 @@ public class IntakeJournal {
             jdbc.update("delete from delivery where fingerprint = ?", e.fingerprint());
         }
         UUID uid = Uuids.timeOrdered();
+        claims.claim(uid.toString());
         jdbc.update("insert into execution (uid, created_at, updated_at, status, module, event, job_id, subject)"
                 + " values (?, ?, ?, 'received', ?, ?, ?, ?)", uid, now, now, e.module(), e.event(), e.jobId(), e.subject());
         jdbc.update("insert into webhook_event (execution_uid, headers, body) values (?, ?, ?)", uid, e.headers(), e.body());

@@ -2,6 +2,7 @@ package io.cmsrouter.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.common.Timestamps;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
@@ -47,6 +48,8 @@ public class WebhookVerifier {
     static final String HMAC_HEADER = "x-contentstack-hmac-signature";
     /** Signature values checked per request at most: enough for a key or secret rotation, not a work multiplier. */
     static final int MAX_SIGNATURES = 4;
+    /** One keyed Mac per configured secret (a handful), cloned for each check. */
+    private static final Map<String, Mac> KEYED_MACS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final SecurityProperties security;
     private final PublicKeys keys;
@@ -95,7 +98,7 @@ public class WebhookVerifier {
         JsonNode triggeredAt = event.get("triggered_at");
         Instant at;
         try {
-            at = Instant.parse(triggeredAt == null ? "" : triggeredAt.asText());
+            at = Timestamps.parse(triggeredAt == null ? "" : triggeredAt.asText());
         } catch (DateTimeParseException e) {
             throw reject("replay", "triggered_at is missing or not an ISO timestamp");
         }
@@ -237,10 +240,20 @@ public class WebhookVerifier {
 
     static String hmacHex(String secret, byte[] prefix, byte[] body) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            // a keyed Mac is cloned rather than made and keyed again: that costs more than hashing a webhook
+            Mac mac = (Mac) KEYED_MACS.computeIfAbsent(secret, WebhookVerifier::keyedMac).clone();
             mac.update(prefix);
             return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
+        }
+    }
+
+    private static Mac keyedMac(String secret) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

@@ -10,8 +10,10 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +23,8 @@ import java.util.regex.Pattern;
  */
 @Component("channels")
 public class Channels {
+    /** Compiled glob lists: the rules and the targets' subscriptions are a handful of strings, matched on every event. */
+    private final Map<String, List<Pattern>> compiled = new ConcurrentHashMap<>();
 
     public List<String> derive(@Body JsonNode event) {
         return derive(EventFacts.of(event));
@@ -55,7 +59,8 @@ public class Channels {
         if (channels == null || globs == null || globs.isBlank()) {
             return Optional.empty();
         }
-        List<Pattern> patterns = Arrays.stream(globs.trim().split("\\s+")).map(Channels::globPattern).toList();
+        List<Pattern> patterns = compiled.computeIfAbsent(globs,
+                g -> Arrays.stream(g.trim().split("\\s+")).map(Channels::globPattern).toList());
         return channels.stream().filter(c -> patterns.stream().anyMatch(p -> p.matcher(c).matches()))
                 .reduce((earlier, later) -> later);
     }

@@ -78,8 +78,7 @@ public class Identifiers {
             optional(item, "type", path, WORD);
         }
         // read wherever they sit (the job payload is undocumented), so checked wherever they sit
-        everywhere(event, "", "job_id", ID);
-        everywhere(event, "", "environment_name", NAME);
+        everywhere(event, "");
     }
 
     private static void publishDetails(JsonNode details, String path) {
@@ -113,18 +112,19 @@ public class Identifiers {
         }
     }
 
-    private static void everywhere(JsonNode node, String path, String field, Rule rule) {
+    private static void everywhere(JsonNode node, String path) {
         if (node.isObject()) {
-            optional(node, field, path, rule);
+            optional(node, "job_id", path, ID);
+            optional(node, "environment_name", path, NAME);
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> child = it.next();
                 if (child.getValue().isContainerNode()) {
-                    everywhere(child.getValue(), path.isEmpty() ? child.getKey() : path + "." + child.getKey(), field, rule);
+                    everywhere(child.getValue(), path.isEmpty() ? child.getKey() : path + "." + child.getKey());
                 }
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                everywhere(node.get(i), path + "[" + i + "]", field, rule);
+                everywhere(node.get(i), path + "[" + i + "]");
             }
         }
     }
