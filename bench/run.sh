@@ -1,33 +1,41 @@
 #!/usr/bin/env bash
 # Benchmarks of cms-webhook-router on this machine, everything on loopback. See bench/README.md.
 #
-#   bench/run.sh [smoke|ingest|fanout|memory|lag|all]        (default: all)
+#   bench/run.sh [smoke|ingest|backlog|fanout|memory|lag|all]        (default: all)
+#   BASELINE_REF=77cf577 bench/run.sh all     also the previous release: every router part runs with its jar
+#                                             ("before") and with the current one ("after"), in this one invocation
 #
-# Builds what it needs (the router jar if target/*.jar is missing, bench/bare, the JDK-only tools in bench/tools),
-# installs its load tool (wrk, from Debian's packages) and the npm peer (bench/peer) when missing, starts the
-# simulator, the router, the bare baseline and the peer on 127.0.0.1, measures, stops everything it started (and
-# only that), and writes bench/results/REPORT.md with its raw numbers in bench/results/raw/ (`all`), or
-# bench/results/last-<scenario>/ for a single scenario. `smoke` writes nothing there: ~10 s of ingest at a low
-# rate against the router; it exits non-zero unless every request got 202.
+# Builds what it needs (the router jar if target/*.jar is missing or REBUILD=1, the baseline's jar in
+# bench/.cache/baseline-<sha>/ when BASELINE_REF is set, bench/bare, the JDK-only tools in bench/tools), installs its
+# load tool (wrk, from Debian's packages) and the npm peer (bench/peer) when missing, starts the simulator, the
+# router, the bare baseline and the peer on 127.0.0.1, measures, stops everything it started (and only that), and
+# writes bench/results/REPORT.md with its raw numbers in bench/results/raw/ (`all`), or bench/results/last-<scenario>/
+# for a single scenario. `smoke` writes nothing there: ~10 s of ingest at a low rate against the current router (no
+# baseline, no wrk, no npm); it exits non-zero unless every request got 202.
 #
-# Settings (environment): PROFILE=1 records JFR of the router at ingest saturation and summarises it; PIN=1 pins
-# the servers to CPU 1 and the load generators to CPU 0 (taskset); JVM_FLAGS (default -Xmx512m, router and bare);
-# the durations, rates and sizes below.
+# Settings (environment): BASELINE_REF (a git ref; empty: no baseline); REBUILD=1 rebuilds the current jar;
+# CURRENT_TREE (default: the repository) is where the current jar, config/ and routes/ are taken from; PROFILE=1
+# records JFR of the current router at ingest saturation and summarises it; PIN=1 pins the servers to CPU 1 and the
+# load generators to CPU 0 (taskset); JVM_FLAGS (default -Xmx512m, router and bare); the durations, rates and sizes
+# below.
 set -euo pipefail
 
 SCENARIO="${1:-all}"
 case "$SCENARIO" in
-  smoke | ingest | fanout | memory | lag | all) ;;
-  *) echo "usage: bench/run.sh [smoke|ingest|fanout|memory|lag|all]" >&2; exit 2 ;;
+  smoke | ingest | backlog | fanout | memory | lag | all) ;;
+  *) echo "usage: [BASELINE_REF=<git ref>] bench/run.sh [smoke|ingest|backlog|fanout|memory|lag|all]" >&2; exit 2 ;;
 esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="$ROOT/bench"
-cd "$ROOT" # the router reads config/ and routes/ from its working directory
+cd "$ROOT"
 
+: "${BASELINE_REF:=}"               # the previous release's commit (release notes: 77cf577); empty = current jar only
+: "${REBUILD:=0}"                   # 1: build the current jar even when target/ has one
+: "${CURRENT_TREE:=$ROOT}"          # the tree of the current version ("after"): its target/ jar, config/ and routes/
 : "${JVM_FLAGS:=-Xmx512m}"
 : "${PORT_ROUTER:=39180}" "${PORT_BARE:=39181}" "${PORT_PEER:=39182}" "${PORT_SIM:=39190}"
-: "${INGEST_TARGETS:=bare peer router}"
+: "${INGEST_TARGETS:=bare peer router power-loss}" # power-loss: the current router with --router.durability=power-loss
 : "${INGEST_RATES:=200 500 1000}"   # fixed offered rates (open loop), full bodies, every target
 : "${INGEST_DURATION:=15}"          # seconds per fixed-rate run
 : "${INGEST_GRACE:=5}"              # seconds an overloaded server gets after that before the run is cut
@@ -37,7 +45,10 @@ cd "$ROOT" # the router reads config/ and routes/ from its working directory
 : "${SAT_DURATION:=15}" "${SAT_CONNECTIONS:=32}" "${WRK_THREADS:=2}"
 : "${SAT_BODIES:=20000}"            # distinct bodies per saturation run (the router must not see one twice)
 : "${DRAIN_MAX_S:=60}"              # after a router run: wait at most this long for its backlog to be applied
+: "${SETTLE_MAX_S:=300}"            # after the warm-up of the backlog and lag scenarios: the same, before measuring
+: "${BACKLOG_RATE:=1000}" "${BACKLOG_DURATION:=30}" "${BACKLOG_DRAIN_MAX_S:=300}"
 : "${FANOUT_ITEMS:=1000 10000}" "${FANOUT_LATENCY_MS:=20}" "${RAISED_ITEMS:=1000}" "${OVER_ITEMS:=500}"
+: "${HIGH_ITEMS:=5000}" "${HIGH_LATENCY_MS:=5}" "${HIGH_CONCURRENCY:=32}" "${HIGH_CDA_RATE:=10000}" "${HIGH_CMA_RATE:=1000}"
 : "${MEMORY_ITEMS:=100000}" "${MEMORY_LATENCY_MS:=5}" "${MEMORY_SAMPLES:=10000,50000,100000}"
 : "${LAG_PROBES:=200}" "${LAG_INTERVAL_MS:=150}" "${LAG_BG_RPS:=200}"
 : "${PROFILE:=0}" "${PIN:=0}" "${KEEP_WORK:=0}"
@@ -46,6 +57,7 @@ SECRET="bench-hmac-secret-not-a-real-one"
 ADMIN="bench-admin-token-not-a-real-one"
 ROUTER="127.0.0.1:$PORT_ROUTER"
 SIM="127.0.0.1:$PORT_SIM"
+SIM_OPEN="--latency-ms 20 --cda-rate 0 --cma-rate 0" # the simulator for ingest, backlog and lag: 20 ms, no limits
 
 WORK="$(mktemp -d /tmp/cms-bench.XXXXXX)"
 RAW="$WORK/raw"
@@ -80,6 +92,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+forget_pid() { # PID: no longer ours to stop
+  local keep=() p
+  for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+  PIDS=("${keep[@]+"${keep[@]}"}")
+}
+
 stop_pid() {
   local pid=$1 i
   if kill -0 "$pid" 2>/dev/null; then
@@ -91,9 +109,7 @@ stop_pid() {
     kill -KILL "$pid" 2>/dev/null || true
   fi
   wait "$pid" 2>/dev/null || true
-  local keep=()
-  for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
-  PIDS=("${keep[@]+"${keep[@]}"}")
+  forget_pid "$pid"
 }
 
 # records a command in the report's "exact commands"
@@ -132,7 +148,7 @@ wait_until() { # DESCRIPTION PID TIMEOUT_S CMD...: polls CMD until it succeeds
 
 # ------------------------------------------------------------------------------------------- tools and builds
 install_tools() {
-  if ! command -v wrk >/dev/null 2>&1 && [ "$SCENARIO" != smoke ]; then
+  if ! command -v wrk >/dev/null 2>&1 && [[ "$SCENARIO" =~ ^(ingest|backlog|lag|all)$ ]]; then
     log "installing wrk from Debian's packages"
     if [ "$(id -u)" = 0 ]; then
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
@@ -140,21 +156,40 @@ install_tools() {
       sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
     fi
   fi
-  if [ ! -d "$BENCH/peer/node_modules/@contentstack/webhook-listener" ] && [[ "$SCENARIO" =~ ^(ingest|all)$ ]]; then
+  if [ ! -d "$BENCH/peer/node_modules/@contentstack/webhook-listener" ] && [[ "$SCENARIO" =~ ^(ingest|all)$ ]] &&
+    [[ " $INGEST_TARGETS " == *" peer "* ]]; then
     log "installing the npm peer (@contentstack/webhook-listener) into bench/peer"
     (cd "$BENCH/peer" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
 }
 
+tree_name() { if [ "$1" = "$ROOT" ]; then echo "the repository root"; else echo "${1#"$ROOT"/}"; fi; }
+
+newest_jar() { # DIR: the newest cms-webhook-router-*.jar in DIR, or nothing
+  local jars=("$1"/cms-webhook-router-*.jar)
+  [ -f "${jars[0]}" ] && ls -t "${jars[@]}" | head -1
+}
+
+# The router versions: "after" is the current jar (target/), "before" the baseline's. Each runs from its own tree:
+# the router reads config/ and routes/ from its working directory.
+declare -A JAR=() TREE=()
+VERSIONS=after
+
 build() {
-  local jars=("$ROOT"/target/cms-webhook-router-*.jar)
-  if [ ! -f "${jars[0]}" ]; then
-    log "building the router: mvn -B -q -DskipTests package"
-    (cd "$ROOT" && mvn -B -q -DskipTests package)
-    jars=("$ROOT"/target/cms-webhook-router-*.jar)
+  CURRENT_TREE=$(cd "$ROOT" && cd "$CURRENT_TREE" && pwd)
+  if [ "$REBUILD" = 1 ] || [ -z "$(newest_jar "$CURRENT_TREE/target")" ]; then
+    log "building the router in $CURRENT_TREE: mvn -B -q -DskipTests package"
+    (cd "$CURRENT_TREE" && mvn -B -q -DskipTests package)
   fi
-  ROUTER_JAR="${jars[0]}"
-  if [[ "$SCENARIO" =~ ^(ingest|all)$ ]] && [ ! -f "$BENCH/bare/target/bench-bare.jar" ]; then
+  JAR[after]=$(newest_jar "$CURRENT_TREE/target")
+  TREE[after]=$CURRENT_TREE
+  # the jar must match the tree it runs from (config/ and routes/ are read at run time): say so when it may not
+  STALE=$(cd "$CURRENT_TREE" && find src config routes pom.xml -newer "${JAR[after]}" -type f 2>/dev/null | wc -l)
+  if [ "$STALE" != 0 ]; then
+    log "WARNING: $STALE files under src/ config/ routes/ pom.xml are newer than ${JAR[after]}: REBUILD=1 builds it afresh"
+  fi
+  if [[ "$SCENARIO" =~ ^(ingest|all)$ ]] && [[ " $INGEST_TARGETS " == *" bare "* ]] &&
+    [ ! -f "$BENCH/bare/target/bench-bare.jar" ]; then
     log "building the bare baseline: bench/bare"
     (cd "$BENCH/bare" && mvn -B -q -DskipTests package)
   fi
@@ -162,7 +197,46 @@ build() {
   javac -d "$CLASSES" "$BENCH/tools/Bench.java" "$BENCH/tools/Simulator.java"
 }
 
-bench_tool() { run "${GEN_CPU[@]}" java -Xms1g -Xmx1g -cp "$CLASSES" Bench "$@"; }
+build_baseline() { # the jar of BASELINE_REF, built once into bench/.cache/baseline-<short sha>/ (a git archive export)
+  local sha short dir
+  sha=$(git -C "$ROOT" rev-parse --verify --quiet "$BASELINE_REF^{commit}") ||
+    { log "BASELINE_REF=$BASELINE_REF is not a commit of this repository"; exit 2; }
+  short=$(git -C "$ROOT" rev-parse --short "$sha")
+  dir="$BENCH/.cache/baseline-$short"
+  if [ -z "$(newest_jar "$dir/target")" ]; then
+    log "building the baseline $BASELINE_REF ($short) in $dir: git archive, then mvn -B -q -DskipTests package"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    git -C "$ROOT" archive "$sha" | tar -x -C "$dir"
+    (cd "$dir" && mvn -B -q -DskipTests package)
+  fi
+  JAR[before]=$(newest_jar "$dir/target")
+  TREE[before]=$dir
+  VERSIONS="before after"
+  BASELINE_DESC="$short, BASELINE_REF=$BASELINE_REF: $(git -C "$ROOT" log -1 --format=%s "$sha" | cut -c1-90)"
+}
+
+VER="" TAG="" # the router version being measured ("" for bare and peer), and the prefix of its raw files
+use_version() {
+  VER=$1
+  ROUTER_JAR=${JAR[$1]}
+  ROUTER_TREE=${TREE[$1]}
+  if [ "$1" = before ]; then TAG=before-; else TAG=""; fi
+}
+no_version() { VER="" TAG=""; }
+
+bench_cmd() { # sets BENCH_CMD: a Bench command, tagged with the version being measured
+  BENCH_CMD=("${GEN_CPU[@]}" java -Xms1g -Xmx1g -cp "$CLASSES" Bench "$@")
+  if [ -n "$VER" ]; then BENCH_CMD+=(--version "$VER"); fi
+}
+bench_tool() { bench_cmd "$@"; run "${BENCH_CMD[@]}"; }
+bench_tool_bg() { # in the background; sets BG_PID
+  bench_cmd "$@"
+  record "${BENCH_CMD[@]}"
+  "${BENCH_CMD[@]}" >&2 &
+  BG_PID=$!
+  PIDS+=("$BG_PID")
+}
 
 bodies() { # KIND COUNT NAME -> prints the file
   local file="$WORK/bodies/$3.txt"
@@ -173,19 +247,19 @@ bodies() { # KIND COUNT NAME -> prints the file
 # ------------------------------------------------------------------------------------------- servers
 start_sim() { # extra simulator args
   port_free "$PORT_SIM" || { log "port $PORT_SIM is taken"; return 1; }
-  start_bg sim "$ROOT" "${SERVER_CPU[@]}" java -Xmx256m -cp "$CLASSES" Simulator --port "$PORT_SIM" "$@"
+  start_bg "${TAG}sim" "$ROOT" "${SERVER_CPU[@]}" java -Xmx256m -cp "$CLASSES" Simulator --port "$PORT_SIM" "$@"
   SIM_PID=$LAST_PID
-  wait_until sim "$SIM_PID" 30 curl -sf "http://$SIM/__stats"
+  wait_until "${TAG}sim" "$SIM_PID" 30 curl -sf "http://$SIM/__stats"
 }
 
-start_router() { # NAME extra router args
-  local name=$1
+start_router() { # NAME extra router args: the jar of the version in use (use_version), from its tree, fresh data dir
+  local name=$TAG$1
   shift
   port_free "$PORT_ROUTER" || { log "port $PORT_ROUTER is taken"; return 1; }
   local data="$WORK/data/$name"
   rm -rf "$data"
   # shellcheck disable=SC2086
-  start_bg "$name" "$ROOT" "${SERVER_CPU[@]}" java $JVM_FLAGS -jar "$ROUTER_JAR" \
+  start_bg "$name" "$ROUTER_TREE" "${SERVER_CPU[@]}" java $JVM_FLAGS -jar "$ROUTER_JAR" \
     --server.port="$PORT_ROUTER" --server.address=127.0.0.1 --router.data-dir="$data" \
     --router.admin-token="$ADMIN" --router.security.signature=required "--router.security.hmac-secrets[0]=$SECRET" \
     --contentstack.api-key=bench_api_key --contentstack.delivery-token=bench_delivery_token \
@@ -195,7 +269,7 @@ start_router() { # NAME extra router args
     --router.shutdown.grace-period=5 "$@"
   ROUTER_PID=$LAST_PID
   wait_until "$name" "$ROUTER_PID" 240 router_ready
-  log "router up (pid $ROUTER_PID): $*"
+  log "router ${VER:-} up (pid $ROUTER_PID): $*"
 }
 router_ready() { curl -sf "http://$ROUTER/actuator/health/readiness" | grep -q '"status":"UP"'; }
 
@@ -218,7 +292,29 @@ start_peer() {
     -d '{"module":"entry","event":"publish","data":{"entry":{},"content_type":{"uid":"x"}}}' "http://127.0.0.1:$PORT_PEER/notify"
 }
 
+# router_case NAME "SIMULATOR ARGS" BODY [ROUTER ARGS...]: for each version in VERSIONS, a fresh simulator and a
+# fresh router (its own data dir) with these args, then BODY (a function; the router is the server under load),
+# then both are stopped. Every router part of every scenario runs through here, so before and after see the same.
+router_case() {
+  local name=$1 sim_args=$2 body=$3 v
+  shift 3
+  for v in $VERSIONS; do
+    use_version "$v"
+    note "$v: $name, router jar $ROUTER_JAR (working directory $ROUTER_TREE)"
+    # shellcheck disable=SC2086 # the simulator's args are words
+    start_sim $sim_args
+    start_router "$name" "$@"
+    aim router "$ROUTER_PID" "$ROUTER" /webhooks/contentstack
+    "$body"
+    stop_pid "$ROUTER_PID"
+    stop_pid "$SIM_PID"
+  done
+  no_version
+}
+
 # ------------------------------------------------------------------------------------------- measuring helpers
+aim() { T_NAME=$1 T_PID=$2 T_HOST=$3 T_PATH=$4; } # the server under load: name in labels, PID, host:port, path
+
 CPU_T0=0 CPU_P0=0 CPU_B0=0 CPU_I0=0
 cpu_begin() { # PID
   CPU_T0=$(date +%s.%N)
@@ -231,198 +327,209 @@ cpu_end() { # PID LABEL: server CPU (cores) and the whole machine's busy cores o
   p1=$(awk '{print $14+$15}' "/proc/$1/stat")
   read -r b1 i1 < <(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
   hz=$(getconf CLK_TCK)
-  [ -s "$RAW/cpu.tsv" ] || printf 'label\tserver_cores\tmachine_busy_cores\twall_s\n' >"$RAW/cpu.tsv"
+  [ -s "$RAW/cpu.tsv" ] || printf 'label\tserver_cores\tmachine_busy_cores\twall_s\tversion\n' >"$RAW/cpu.tsv"
   awk -v l="$2" -v t0="$CPU_T0" -v t1="$t1" -v p0="$CPU_P0" -v p1="$p1" -v b0="$CPU_B0" -v b1="$b1" \
-    -v i0="$CPU_I0" -v i1="$i1" -v hz="$hz" -v n="$(nproc)" 'BEGIN {
+    -v i0="$CPU_I0" -v i1="$i1" -v hz="$hz" -v n="$(nproc)" -v v="${VER:--}" 'BEGIN {
       w = t1 - t0; busy = (b1 - b0) > 0 ? (1 - (i1 - i0) / (b1 - b0)) * n : 0
-      printf "%s\t%.2f\t%.2f\t%.1f\n", l, (p1 - p0) / hz / w, busy, w }' >>"$RAW/cpu.tsv"
+      printf "%s\t%.2f\t%.2f\t%.1f\t%s\n", l, (p1 - p0) / hz / w, busy, w, v }' >>"$RAW/cpu.tsv"
 }
 
-drain() { # LABEL: waits for the router's backlog (capped) and records it
-  bench_tool drain --router "$ROUTER" --admin-token "$ADMIN" --max-s "$DRAIN_MAX_S" --label "$1" --tsv "$RAW/drain.tsv" >&2
+drain() { # LABEL [MAX_S]: waits for the router's unsettled executions (at most MAX_S, default DRAIN_MAX_S); records it
+  bench_tool drain --router "$ROUTER" --admin-token "$ADMIN" --max-s "${2:-$DRAIN_MAX_S}" --label "$1" \
+    --tsv "$RAW/drain.tsv" >&2 || log "WARNING: drain $1 failed; the run goes on"
 }
+drain_router() { if [ "$T_NAME" = router ]; then drain "$@"; fi; } # after a run against the server under load
 
-fixed_rate() { # TARGET PID HOSTPORT PATH KIND RATE
-  local target=$1 pid=$2 hostport=$3 path=$4 kind=$5 rate=$6
-  local label="$target/$kind/$rate" file
-  file=$(bodies "$kind" $((rate * INGEST_DURATION)) "$target-$kind-$rate")
-  log "ingest $label: open loop at $rate req/s for ${INGEST_DURATION}s"
-  cpu_begin "$pid"
-  bench_tool load --target "$hostport" --path "$path" --bodies "$file" --rate "$rate" --duration "$INGEST_DURATION" \
+fixed_rate() { # KIND RATE: open loop against the server under load
+  local kind=$1 rate=$2 label="$T_NAME/$1/$2" file
+  file=$(bodies "$kind" $((rate * INGEST_DURATION)) "$TAG$T_NAME-$kind-$rate")
+  log "ingest ${VER:+$VER }$label: open loop at $rate req/s for ${INGEST_DURATION}s"
+  cpu_begin "$T_PID"
+  bench_tool load --target "$T_HOST" --path "$T_PATH" --bodies "$file" --rate "$rate" --duration "$INGEST_DURATION" \
     --grace "$INGEST_GRACE" --workers "$LOAD_WORKERS" --label "$label" --tsv "$RAW/ingest.tsv" \
-    --raw "$RAW/ingest-${target}-${kind}-${rate}" >&2 || true
-  cpu_end "$pid" "$label"
+    --raw "$RAW/ingest-$TAG$T_NAME-$kind-$rate" >&2 || true
+  cpu_end "$T_PID" "$label"
   rm -f "$file"
-  if [ "$target" = router ]; then drain "$label"; fi
+  drain_router "$label"
 }
 
-saturate() { # TARGET PID HOSTPORT PATH KIND BODIES_FILE [LABEL_SUFFIX] [no-record]
-  local target=$1 pid=$2 hostport=$3 path=$4 kind=$5 file=$6 label="$1/$5/saturation${7:-}" out
-  out="$RAW/wrk-$target-$kind${7:-}.out"
-  log "ingest $label: wrk, $SAT_CONNECTIONS connections, ${SAT_DURATION}s"
-  [ "${8:-}" = no-record ] || cpu_begin "$pid"
-  run "${GEN_CPU[@]}" wrk -t "$WRK_THREADS" -c "$SAT_CONNECTIONS" -d "${SAT_DURATION}s" --timeout 10s \
-    -s "$BENCH/tools/ingest.lua" "http://$hostport" -- "$file" "$WRK_THREADS" "$path" >"$out" 2>&1 || true
-  if [ "${8:-}" != no-record ]; then
-    cpu_end "$pid" "$label"
-    bench_tool wrk-row --wrk-out "$out" --label "$label" --connections "$SAT_CONNECTIONS" \
-      --bodies "$(wc -l <"$file")" --tsv "$RAW/ingest.tsv" >&2
+saturate() { # KIND SECONDS [LABEL_SUFFIX] [no-record]: wrk (closed loop) against the server under load
+  local kind=$1 seconds=$2 suffix=${3:-} label="$T_NAME/$1/saturation${3:-}" out file
+  out="$RAW/wrk-$TAG$T_NAME-$kind$suffix.out"
+  file=$(bodies "$kind" "$SAT_BODIES" "$TAG$T_NAME-sat-$kind$suffix")
+  log "ingest ${VER:+$VER }$label: wrk, $SAT_CONNECTIONS connections, ${seconds}s"
+  [ "${4:-}" = no-record ] || cpu_begin "$T_PID"
+  run "${GEN_CPU[@]}" wrk -t "$WRK_THREADS" -c "$SAT_CONNECTIONS" -d "${seconds}s" --timeout 10s \
+    -s "$BENCH/tools/ingest.lua" "http://$T_HOST" -- "$file" "$WRK_THREADS" "$T_PATH" >"$out" 2>&1 || true
+  rm -f "$file"
+  if [ "${4:-}" != no-record ]; then
+    cpu_end "$T_PID" "$label"
+    bench_tool wrk-row --wrk-out "$out" --label "$label" --connections "$SAT_CONNECTIONS" --bodies "$SAT_BODIES" \
+      --tsv "$RAW/ingest.tsv" >&2 || log "WARNING: no wrk result for $label (see $out)"
   fi
 }
 
-warmup() { # TARGET PID HOSTPORT PATH
-  local file
-  file=$(bodies full "$SAT_BODIES" "$1-warmup")
-  log "warming up $1 for ${WARMUP_S}s (not recorded)"
-  SAT_DURATION_SAVED=$SAT_DURATION
-  SAT_DURATION=$WARMUP_S
-  saturate "$1" "$2" "$3" "$4" full "$file" -warmup no-record
-  SAT_DURATION=$SAT_DURATION_SAVED
-  rm -f "$file"
-  if [ "$1" = router ]; then drain "${WARMUP_LABEL:-$1}/warmup"; fi
+warmup() { # saturates the server under load for WARMUP_S, not recorded
+  log "warming up ${VER:+$VER }$T_NAME for ${WARMUP_S}s (not recorded)"
+  saturate full "$WARMUP_S" -warmup no-record
 }
 
 # ------------------------------------------------------------------------------------------- scenarios
-ingest_target() { # TARGET
-  local target=$1 pid hostport path file
-  case "$target" in
-    bare) start_bare; pid=$BARE_PID; hostport="127.0.0.1:$PORT_BARE"; path=/webhooks/contentstack ;;
-    peer) start_peer; pid=$PEER_PID; hostport="127.0.0.1:$PORT_PEER"; path=/notify ;;
-    router)
-      # CDA ceiling raised so that concise events' fetches after the ack do not queue behind 80 req/s
-      start_router router --contentstack.cda-rate=1000
-      pid=$ROUTER_PID; hostport=$ROUTER; path=/webhooks/contentstack ;;
-  esac
-  warmup "$target" "$pid" "$hostport" "$path"
+ingest_runs() { # the ingest runs against the server under load: warm-up, fixed rates, saturation, concise bodies
+  warmup
+  drain_router "$T_NAME/warmup"
   for rate in $INGEST_RATES; do
-    fixed_rate "$target" "$pid" "$hostport" "$path" full "$rate"
+    fixed_rate full "$rate"
   done
-  file=$(bodies full "$SAT_BODIES" "$target-sat-full")
-  saturate "$target" "$pid" "$hostport" "$path" full "$file"
-  rm -f "$file"
-  if [ "$target" = router ]; then
-    drain router/full/saturation
-    if [ "$PROFILE" = 1 ]; then
-      file=$(bodies full "$SAT_BODIES" "router-sat-profile")
-      local jfr="$WORK/router-ingest.jfr"
-      note "profiling run (not in the tables): JFR of the router during another saturation run"
-      run jcmd "$pid" JFR.start name=bench settings=profile filename="$jfr" >/dev/null
-      saturate router "$pid" "$hostport" "$path" full "$file" -profiled no-record
-      run jcmd "$pid" JFR.stop name=bench >/dev/null
-      rm -f "$file"
-      drain router/full/saturation-profiled
-      bench_tool jfr-hot --jfr "$jfr" --out "$RAW/jfr-ingest.md" --top 15 >/dev/null
-    fi
-  fi
+  saturate full "$SAT_DURATION"
+  drain_router "$T_NAME/full/saturation"
+  if [ "$T_NAME" = router ] && [ "$PROFILE" = 1 ] && [ "$VER" = after ]; then profile_saturation; fi
   for rate in $CONCISE_RATES; do
-    fixed_rate "$target" "$pid" "$hostport" "$path" concise "$rate"
+    fixed_rate concise "$rate"
   done
-  file=$(bodies concise "$SAT_BODIES" "$target-sat-concise")
-  saturate "$target" "$pid" "$hostport" "$path" concise "$file"
-  rm -f "$file"
-  if [ "$target" = router ]; then DRAIN_MAX_S=5 drain router/concise/saturation; fi # stopped next: counted only
-  cp "$LOGS/$target.log" "$WORK/$target-ingest.log" 2>/dev/null || true
-  stop_pid "$pid"
+  saturate concise "$SAT_DURATION"
+  if [ "$T_NAME" = router ]; then drain router/concise/saturation 5; fi # stopped next: counted only
+}
+
+profile_saturation() { # JFR of the router during another saturation run (not in the tables)
+  local jfr="$WORK/router-ingest.jfr"
+  note "profiling run (not in the tables): JFR of the router during another saturation run"
+  run jcmd "$T_PID" JFR.start name=bench settings=profile filename="$jfr" >/dev/null
+  saturate full "$SAT_DURATION" -profiled no-record
+  run jcmd "$T_PID" JFR.stop name=bench >/dev/null
+  drain router/full/saturation-profiled
+  bench_tool jfr-hot --jfr "$jfr" --out "$RAW/jfr-ingest.md" --top 15 >/dev/null || log "WARNING: no JFR summary"
+}
+
+power_loss_runs() { # the current router with --router.durability=power-loss: saturation only
+  warmup
+  drain router/warmup-power-loss
+  saturate full "$SAT_DURATION" -power-loss
+  drain router/full/saturation-power-loss
 }
 
 scenario_ingest() {
   note "--- ingest"
-  start_sim --latency-ms 20 --cda-rate 0 --cma-rate 0
   for target in $INGEST_TARGETS; do
-    ingest_target "$target"
+    case "$target" in
+      bare)
+        start_bare
+        aim bare "$BARE_PID" "127.0.0.1:$PORT_BARE" /webhooks/contentstack
+        ingest_runs
+        stop_pid "$BARE_PID" ;;
+      peer)
+        start_peer
+        aim peer "$PEER_PID" "127.0.0.1:$PORT_PEER" /notify
+        ingest_runs
+        stop_pid "$PEER_PID" ;;
+      router) # CDA ceiling raised so that concise events' fetches after the ack do not queue behind 80 req/s
+        router_case router "$SIM_OPEN" ingest_runs --contentstack.cda-rate=1000 ;;
+      power-loss) # a setting of the new version only: no baseline run (the report says n/a)
+        VERSIONS=after router_case router-power-loss "$SIM_OPEN" power_loss_runs --contentstack.cda-rate=1000 \
+          --router.durability=power-loss ;;
+      *) log "unknown INGEST_TARGETS entry: $target"; exit 2 ;;
+    esac
   done
-  stop_pid "$SIM_PID"
 }
 
-fanout_run() { # LABEL ITEMS ROUTER_CDA ROUTER_CMA CONCURRENCY [extra fanout args]
-  local label=$1 items=$2 cda=$3 cma=$4 conc=$5
-  shift 5
-  log "fan-out $label: $items items"
+backlog_runs() { # warm-up, its backlog drained, then BACKLOG_RATE req/s for BACKLOG_DURATION s and what is left
+  local label="backlog/full/$BACKLOG_RATE" file
+  warmup
+  drain backlog/warmup "$SETTLE_MAX_S"
+  file=$(bodies full $((BACKLOG_RATE * BACKLOG_DURATION)) "${TAG}backlog")
+  log "backlog${VER:+ $VER}: $BACKLOG_RATE req/s for ${BACKLOG_DURATION}s, then the drain (at most ${BACKLOG_DRAIN_MAX_S}s)"
+  bench_tool backlog --target "$ROUTER" --bodies "$file" --rate "$BACKLOG_RATE" --duration "$BACKLOG_DURATION" \
+    --grace "$INGEST_GRACE" --workers "$LOAD_WORKERS" --label "$label" --tsv "$RAW/backlog-load.tsv" \
+    --raw "$RAW/${TAG}backlog-load" --admin-token "$ADMIN" --max-s "$BACKLOG_DRAIN_MAX_S" \
+    --result-tsv "$RAW/backlog.tsv" >&2 || log "WARNING: backlog $label failed; the run goes on"
+  rm -f "$file"
+}
+
+scenario_backlog() {
+  note "--- backlog: $BACKLOG_RATE req/s of distinct full-body publishes for ${BACKLOG_DURATION}s (open loop): unsettled executions when the load stops, then the drain"
+  router_case backlog "$SIM_OPEN" backlog_runs
+}
+
+# fan-out: FO_CDA/FO_CMA are the router's CDA/CMA ceilings and FO_CONC its fan-out concurrency (for the lower bound)
+fanout_run() { # LABEL ITEMS [extra Bench fanout args]
+  local label=$1 items=$2
+  shift 2
+  log "fan-out ${VER:+$VER }$label: $items items"
   cpu_begin "$ROUTER_PID"
   bench_tool fanout --router "$ROUTER" --sim "$SIM" --admin-token "$ADMIN" --secret "$SECRET" --items "$items" \
-    --label "$label" --router-cda-rate "$cda" --router-cma-rate "$cma" --concurrency "$conc" "$@" >&2
+    --label "$label" --router-cda-rate "$FO_CDA" --router-cma-rate "$FO_CMA" --concurrency "$FO_CONC" "$@" >&2 ||
+    log "WARNING: fan-out $label failed; the run goes on"
   cpu_end "$ROUTER_PID" "$label"
 }
 
-fanout_warmup() { # a small job first, not recorded: the measured jobs run on a warm JVM
-  fanout_run "warmup" 200 80 10 8 >/dev/null
+fanout_jobs() { # a small job first, not recorded (the measured jobs run on a warm JVM), then FO_ITEMS
+  fanout_run warmup 200 >/dev/null
+  for n in $FO_ITEMS; do
+    fanout_run "$FO_NAME/$n" "$n" --tsv "$RAW/fanout.tsv"
+  done
+}
+
+fanout_case() { # NAME "SIMULATOR ARGS" ROUTER_CDA ROUTER_CMA CONCURRENCY "ITEM COUNTS"
+  FO_NAME=$1 FO_CDA=$3 FO_CMA=$4 FO_CONC=$5 FO_ITEMS=$6
+  router_case "fanout-$1" "$2" fanout_jobs --contentstack.cda-rate="$3" --contentstack.cma-rate="$4" \
+    --router.fanout.concurrency="$5"
 }
 
 scenario_fanout() {
-  note "--- fan-out: Contentstack's limits (CDA 100/s, CMA 10/s at the simulator; router defaults 80/s and 10/s)"
-  start_sim --latency-ms "$FANOUT_LATENCY_MS" --cda-rate 100 --cma-rate 10
-  start_router fanout-default
-  fanout_warmup
-  for n in $FANOUT_ITEMS; do
-    fanout_run "contentstack-limits/$n" "$n" 80 10 8 --tsv "$RAW/fanout.tsv"
-  done
-  stop_pid "$ROUTER_PID"
-  stop_pid "$SIM_PID"
-
+  local sim="--latency-ms $FANOUT_LATENCY_MS"
+  note "--- fan-out: Contentstack's limits (CDA 100/s, CMA 10/s at the simulator; router 80/s and 10/s, its defaults)"
+  fanout_case contentstack-limits "$sim --cda-rate 100 --cma-rate 10" 80 10 8 "$FANOUT_ITEMS"
   note "--- fan-out: limits raised tenfold (simulator CDA 1000/s, CMA 100/s; router ceilings the same): latency-bound"
-  start_sim --latency-ms "$FANOUT_LATENCY_MS" --cda-rate 1000 --cma-rate 100
-  start_router fanout-raised --contentstack.cda-rate=1000 --contentstack.cma-rate=100
-  fanout_warmup
-  for n in $RAISED_ITEMS; do
-    fanout_run "raised-limits/$n" "$n" 1000 100 8 --tsv "$RAW/fanout.tsv"
-  done
-  stop_pid "$ROUTER_PID"
-  stop_pid "$SIM_PID"
-
+  fanout_case raised-limits "$sim --cda-rate 1000 --cma-rate 100" 1000 100 8 "$RAISED_ITEMS"
   note "--- fan-out: the stack's CDA limit below the router's ceiling (simulator 40/s, router 80/s): 429s must be absorbed"
-  start_sim --latency-ms "$FANOUT_LATENCY_MS" --cda-rate 40 --cma-rate 10
-  start_router fanout-over
-  fanout_warmup
-  fanout_run "limit-below-ceiling/$OVER_ITEMS" "$OVER_ITEMS" 80 10 8 --tsv "$RAW/fanout.tsv"
-  stop_pid "$ROUTER_PID"
-  stop_pid "$SIM_PID"
+  fanout_case limit-below-ceiling "$sim --cda-rate 40 --cma-rate 10" 80 10 8 "$OVER_ITEMS"
+  note "--- fan-out: limits that do not bind (CDA $HIGH_CDA_RATE/s, CMA $HIGH_CMA_RATE/s at both), ${HIGH_LATENCY_MS} ms, concurrency $HIGH_CONCURRENCY"
+  fanout_case high-limits "--latency-ms $HIGH_LATENCY_MS --cda-rate $HIGH_CDA_RATE --cma-rate $HIGH_CMA_RATE" \
+    "$HIGH_CDA_RATE" "$HIGH_CMA_RATE" "$HIGH_CONCURRENCY" "$HIGH_ITEMS"
+}
+
+memory_job() {
+  sleep 5 # settle after start: the idle point
+  fanout_run "memory/$MEMORY_ITEMS" "$MEMORY_ITEMS" --tsv "$RAW/memory-fanout.tsv" --mem-pid "$ROUTER_PID" \
+    --sample-at "$MEMORY_SAMPLES" --mem-tsv "$RAW/memory.tsv" --histo-prefix "$RAW/histo-${TAG}memory" \
+    --poll-ms 250 --timeout-s 3600
 }
 
 scenario_memory() {
   note "--- memory: ${MEMORY_ITEMS}-item job, simulator latency ${MEMORY_LATENCY_MS} ms and no rate limit, router ceilings lifted"
-  start_sim --latency-ms "$MEMORY_LATENCY_MS" --cda-rate 0 --cma-rate 0
-  start_router memory --contentstack.cda-rate=5000 --contentstack.cma-rate=5000
-  sleep 5 # settle after start: the idle point
-  fanout_run "memory/$MEMORY_ITEMS" "$MEMORY_ITEMS" 5000 5000 8 --tsv "$RAW/memory-fanout.tsv" \
-    --mem-pid "$ROUTER_PID" --sample-at "$MEMORY_SAMPLES" --mem-tsv "$RAW/memory.tsv" \
-    --histo-prefix "$RAW/histo-memory" --poll-ms 250
-  stop_pid "$ROUTER_PID"
-  stop_pid "$SIM_PID"
+  FO_CDA=5000 FO_CMA=5000 FO_CONC=8
+  router_case memory "--latency-ms $MEMORY_LATENCY_MS --cda-rate 0 --cma-rate 0" memory_job \
+    --contentstack.cda-rate=5000 --contentstack.cma-rate=5000 --router.fanout.concurrency=8
+}
+
+lag_runs() {
+  local seconds=$(((LAG_PROBES * LAG_INTERVAL_MS) / 1000 + 10)) file label="router/full/$LAG_BG_RPS-background"
+  warmup
+  drain lag/warmup "$SETTLE_MAX_S" # fully: the probes must not queue behind the warm-up's backlog
+  file=$(bodies full $((LAG_BG_RPS * seconds)) "${TAG}lag-background")
+  log "lag${VER:+ $VER}: background $LAG_BG_RPS req/s for ${seconds}s, $LAG_PROBES probes"
+  cpu_begin "$ROUTER_PID"
+  bench_tool_bg load --target "$ROUTER" --bodies "$file" --rate "$LAG_BG_RPS" --duration "$seconds" --grace 10 \
+    --workers "$LOAD_WORKERS" --label "$label" --tsv "$RAW/lag-background.tsv"
+  sleep 3
+  bench_tool lag --router "$ROUTER" --secret "$SECRET" --admin-token "$ADMIN" --probes "$LAG_PROBES" \
+    --interval-ms "$LAG_INTERVAL_MS" --background-rps "$LAG_BG_RPS" --label lag --tsv "$RAW/lag.tsv" \
+    --raw "$RAW/${TAG}lag-probes.tsv" >&2 || log "WARNING: the lag probes failed; the run goes on"
+  wait "$BG_PID" || true
+  forget_pid "$BG_PID"
+  cpu_end "$ROUTER_PID" "$label"
+  rm -f "$file"
 }
 
 scenario_lag() {
   note "--- end-to-end lag: ${LAG_PROBES} probes under ${LAG_BG_RPS} req/s of background publishes"
-  start_sim --latency-ms 20 --cda-rate 0 --cma-rate 0
-  start_router lag
-  WARMUP_LABEL=lag warmup router "$ROUTER_PID" "$ROUTER" /webhooks/contentstack
-  local seconds=$(((LAG_PROBES * LAG_INTERVAL_MS) / 1000 + 10)) file bg
-  file=$(bodies full $((LAG_BG_RPS * seconds)) lag-background)
-  log "lag: background $LAG_BG_RPS req/s for ${seconds}s, $LAG_PROBES probes"
-  cpu_begin "$ROUTER_PID"
-  record "${GEN_CPU[@]}" java -Xms1g -Xmx1g -cp "$CLASSES" Bench load --target "$ROUTER" --bodies "$file" \
-    --rate "$LAG_BG_RPS" --duration "$seconds" --grace 10 --workers "$LOAD_WORKERS" --label "router/full/$LAG_BG_RPS-background" \
-    --tsv "$RAW/lag-background.tsv"
-  "${GEN_CPU[@]}" java -Xms1g -Xmx1g -cp "$CLASSES" Bench load --target "$ROUTER" --bodies "$file" \
-    --rate "$LAG_BG_RPS" --duration "$seconds" --grace 10 --workers "$LOAD_WORKERS" \
-    --label "router/full/$LAG_BG_RPS-background" --tsv "$RAW/lag-background.tsv" >&2 &
-  bg=$!
-  PIDS+=("$bg")
-  sleep 3
-  bench_tool lag --router "$ROUTER" --secret "$SECRET" --admin-token "$ADMIN" --probes "$LAG_PROBES" \
-    --interval-ms "$LAG_INTERVAL_MS" --background-rps "$LAG_BG_RPS" --label lag --tsv "$RAW/lag.tsv" \
-    --raw "$RAW/lag-probes.tsv" >&2
-  wait "$bg" || true
-  local keep=()
-  for p in "${PIDS[@]}"; do [ "$p" = "$bg" ] || keep+=("$p"); done
-  PIDS=("${keep[@]+"${keep[@]}"}")
-  cpu_end "$ROUTER_PID" "router/full/$LAG_BG_RPS-background"
-  rm -f "$file"
-  stop_pid "$ROUTER_PID"
-  stop_pid "$SIM_PID"
+  router_case lag "$SIM_OPEN" lag_runs
 }
 
-scenario_smoke() {
-  start_sim --latency-ms 20 --cda-rate 0 --cma-rate 0
+scenario_smoke() { # the current jar only, whatever BASELINE_REF says; CI runs this
+  use_version after
+  # shellcheck disable=SC2086
+  start_sim $SIM_OPEN
   start_router smoke
   local file
   file=$(bodies full 250 smoke)
@@ -433,6 +540,7 @@ scenario_smoke() {
 
 # ------------------------------------------------------------------------------------------- main
 install_tools
+if [ -n "$BASELINE_REF" ] && [ "$SCENARIO" != smoke ]; then build_baseline; fi
 build
 
 for port in "$PORT_ROUTER" "$PORT_BARE" "$PORT_PEER" "$PORT_SIM"; do
@@ -451,21 +559,27 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "node=$(node --version 2>/dev/null || echo none)"
   echo "wrk=$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2 || echo none)"
   echo "git_commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+  echo "after=current jar ${JAR[after]#"$ROOT"/}, built $(date -u -r "${JAR[after]}" +%Y-%m-%dT%H:%M:%SZ), run from $(tree_name "$CURRENT_TREE")$(
+    [ "$STALE" = 0 ] || echo "; WARNING: $STALE source/config/route files were newer than this jar")"
+  if [ -n "${JAR[before]:-}" ]; then
+    echo "before=baseline $BASELINE_DESC; jar ${JAR[before]#"$ROOT"/} (git archive export, mvn -B -q -DskipTests package)"
+  fi
   echo "jvm_flags=$JVM_FLAGS (router and bare; G1, the JDK default here)"
   if [ "$PIN" = 1 ]; then echo "pinning=servers on CPU 1, load generators on CPU 0 (taskset)"; else
     echo "pinning=none: servers, load generators and the simulator share both cores"; fi
   echo "load_before=$LOAD_BEFORE (1/5/15-min load average at the start)"
-  echo "settings=rates [$INGEST_RATES] x ${INGEST_DURATION}s (+${INGEST_GRACE}s grace), saturation ${SAT_DURATION}s x $SAT_CONNECTIONS conns, $LOAD_WORKERS open-loop workers, warm-up ${WARMUP_S}s"
+  echo "settings=rates [$INGEST_RATES] x ${INGEST_DURATION}s (+${INGEST_GRACE}s grace), saturation ${SAT_DURATION}s x $SAT_CONNECTIONS conns, $LOAD_WORKERS open-loop workers, warm-up ${WARMUP_S}s; backlog $BACKLOG_RATE req/s x ${BACKLOG_DURATION}s; fan-out high-limits $HIGH_ITEMS items, ${HIGH_LATENCY_MS} ms, concurrency $HIGH_CONCURRENCY; memory $MEMORY_ITEMS items, points at $MEMORY_SAMPLES; lag $LAG_PROBES probes at ${LAG_BG_RPS} req/s background"
 } >"$RAW/meta.env"
-note "bench/run.sh $SCENARIO (PROFILE=$PROFILE PIN=$PIN); commands as run, temp paths under $WORK"
+note "bench/run.sh $SCENARIO (BASELINE_REF=$BASELINE_REF PROFILE=$PROFILE PIN=$PIN); commands as run, temp paths under $WORK"
 
 case "$SCENARIO" in
   smoke) scenario_smoke; exit 0 ;;
   ingest) scenario_ingest ;;
+  backlog) scenario_backlog ;;
   fanout) scenario_fanout ;;
   memory) scenario_memory ;;
   lag) scenario_lag ;;
-  all) scenario_ingest; scenario_fanout; scenario_memory; scenario_lag ;;
+  all) scenario_ingest; scenario_backlog; scenario_fanout; scenario_memory; scenario_lag ;;
 esac
 
 {

@@ -40,16 +40,24 @@ import java.util.regex.Pattern;
  *                                                                            omission); --rate 0 --connections C: closed loop
  * lag     --router HOST:PORT --secret S --admin-token T --probes N ...        webhook POST to item readable at GET /cache
  * fanout  --router HOST:PORT --sim HOST:PORT --items N ...                    bulk job: wall time to all items cached
+ * drain   --router HOST:PORT --admin-token T --max-s S --label L --tsv FILE   waits until no execution is unsettled
+ * backlog --target HOST:PORT --bodies FILE --rate R --duration S ...          open loop (as load), the unsettled count
+ *         --admin-token T --max-s S --result-tsv FILE                        when it stops, then the drain
  * jfr-hot --jfr FILE --out FILE                                               where the CPU went (jdk.ExecutionSample)
  * report  --raw DIR --out FILE                                                REPORT.md from the raw numbers
  * </pre>
+ *
+ * Every TSV row carries a {@code version} column: --version (before = the baseline jar, after = the current one; "-"
+ * for the bare endpoint, the peer and runs that name none).
  */
 public final class Bench {
     static final String API_KEY = "bench_api_key";
+    /** The router version a run measured (--version before|after), written in every TSV row; "-" when none. */
+    static String version = "-";
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            throw new IllegalArgumentException("usage: Bench bodies|load|lag|fanout|jfr-hot|report --options");
+            throw new IllegalArgumentException("usage: Bench bodies|load|lag|fanout|drain|backlog|jfr-hot|report --options");
         }
         Map<String, String> o = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
@@ -60,15 +68,17 @@ public final class Bench {
             }
         }
         Opts opts = new Opts(o);
+        version = opts.s("version", "-");
         switch (args[0]) {
             case "bodies" -> Bodies.write(opts);
-            case "load" -> System.exit(Load.run(opts));
+            case "load" -> System.exit(Load.run(opts, null));
             case "lag" -> Lag.run(opts);
             case "fanout" -> Fanout.run(opts);
             case "jfr-hot" -> JfrHot.run(opts);
             case "report" -> Report.run(opts);
             case "wrk-row" -> WrkRow.run(opts);
             case "drain" -> Drain.run(opts);
+            case "backlog" -> Backlog.run(opts);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
     }
@@ -202,6 +212,11 @@ public final class Bench {
         boolean mustClose;
         volatile boolean shutdown;
         String lastBody;
+        /** Read time-out of a request (and connect time-out, at most 5 s). */
+        int timeoutMs = 30_000;
+        /** exchangeUntil: the attempts that failed, and the last failure. */
+        int failures;
+        String lastError;
 
         Conn(String hostPort) {
             int colon = hostPort.lastIndexOf(':');
@@ -213,8 +228,8 @@ public final class Bench {
             close();
             socket = new Socket();
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(30_000);
-            socket.connect(new InetSocketAddress(host, port), 5_000);
+            socket.setSoTimeout(timeoutMs);
+            socket.connect(new InetSocketAddress(host, port), Math.min(5_000, timeoutMs));
             in = new BufferedInputStream(socket.getInputStream(), 16384);
             out = socket.getOutputStream();
             used = 0;
@@ -241,6 +256,26 @@ public final class Bench {
                 }
                 open(); // the server closed an idle keep-alive connection: one fresh attempt
                 return once(request, keepBody);
+            }
+        }
+
+        /**
+         * exchange, tried again on a fresh connection a second after an I/O error, a time-out or an unreadable answer,
+         * until the deadline (System.nanoTime); then the last failure is thrown. For pollers of a busy server.
+         */
+        int exchangeUntil(byte[] request, boolean keepBody, long deadline) throws IOException {
+            while (true) {
+                try {
+                    return exchange(request, keepBody);
+                } catch (IOException | RuntimeException e) {
+                    failures++;
+                    lastError = e.toString();
+                    close();
+                    if (System.nanoTime() + 1_000_000_000L >= deadline) {
+                        throw e instanceof IOException io ? io : new IOException(e);
+                    }
+                    pause(1000);
+                }
             }
         }
 
@@ -379,7 +414,8 @@ public final class Bench {
         static final int CUT = -3;      // open loop: still in flight at the hard stop (latency censored)
         static final int UNSENT = -4;   // open loop: due but never sent by the hard stop (latency censored)
 
-        static int run(Opts o) throws Exception {
+        /** atDeadline, when given, runs in its own thread when the offered load stops (before the grace period). */
+        static int run(Opts o, Runnable atDeadline) throws Exception {
             String target = o.s("target");
             String path = o.s("path", "/webhooks/contentstack");
             double rate = o.d("rate", 0);
@@ -466,6 +502,17 @@ public final class Bench {
                 pool.add(t);
                 t.start();
             }
+            Thread hook = null;
+            if (atDeadline != null) {
+                hook = new Thread(() -> {
+                    for (long now = System.nanoTime(); now < deadline; now = System.nanoTime()) {
+                        LockSupport.parkNanos(deadline - now);
+                    }
+                    atDeadline.run();
+                }, "at-deadline");
+                hook.setDaemon(true);
+                hook.start();
+            }
             if (open) {
                 Thread watchdog = new Thread(() -> {
                     for (long now = System.nanoTime(); now < hardStop; now = System.nanoTime()) {
@@ -481,6 +528,9 @@ public final class Bench {
             }
             for (Thread t : pool) {
                 t.join();
+            }
+            if (hook != null) {
+                hook.join();
             }
             int n = open ? total : (int) Math.min(next.get(), capacity);
             if (open) {
@@ -632,7 +682,18 @@ public final class Bench {
         return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, idx))] / 1e6;
     }
 
-    static void appendTsv(Path file, Map<String, Object> row) throws IOException {
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Appends a row (and the header, to a new file); every row gets the version column last. */
+    static void appendTsv(Path file, Map<String, Object> fields) throws IOException {
+        Map<String, Object> row = new LinkedHashMap<>(fields);
+        row.put("version", version);
         boolean header = !Files.exists(file) || Files.size(file) == 0;
         StringBuilder b = new StringBuilder();
         if (header) {
@@ -778,7 +839,7 @@ public final class Bench {
                 long deadline = t0 + (long) o.d("timeout-s", 1800) * 1_000_000_000L;
                 long lastStats = 0;
                 while (System.nanoTime() < deadline) {
-                    r.exchange(newestSettled, true);
+                    r.exchangeUntil(newestSettled, true, deadline); // a busy router's slow answer is waited for
                     if (execution.equals(field(r.lastBody, "uid"))) {
                         settled = System.nanoTime();
                         break;
@@ -955,36 +1016,158 @@ public final class Bench {
         return m.find(from) ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
-    /** Waits until the router has no received or processing execution (capped), and records how long that took. */
-    static final class Drain {
-        static void run(Opts o) throws Exception {
-            String router = o.s("router");
-            byte[] unfinished = Conn.get(router, "/executions?status=received,processing&limit=1",
-                    "Bearer " + o.s("admin-token"));
-            double max = o.d("max-s", 60);
-            long t0 = System.nanoTime();
-            long first = -1;
-            long left = -1;
-            try (Conn c = new Conn(router)) {
-                while (true) {
-                    c.exchange(unfinished, true);
-                    left = number(c.lastBody, "count");
-                    if (first < 0) {
-                        first = left;
+    /** A number-valued key of the top-level JSON object (not of a nested one); -1 when it is not there. */
+    static long topLevelNumber(String json, String key) {
+        Pattern pair = Pattern.compile("\"" + Pattern.quote(key) + "\"\\s*:\\s*(-?\\d+)");
+        int depth = 0;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+            } else if (c == '"') {
+                if (depth == 1) {
+                    Matcher m = pair.matcher(json).region(i, json.length());
+                    if (m.lookingAt()) {
+                        return Long.parseLong(m.group(1));
                     }
-                    if (left == 0 || System.nanoTime() - t0 > max * 1e9) {
-                        break;
+                }
+                for (i++; i < json.length() && json.charAt(i) != '"'; i++) { // skip the string
+                    if (json.charAt(i) == '\\') {
+                        i++;
                     }
-                    Thread.sleep(250);
                 }
             }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("label", o.s("label"));
-            row.put("unfinished_at_stop", first);
-            row.put("drain_s", (System.nanoTime() - t0) / 1e9);
-            row.put("settled", left == 0 ? "yes" : "no (" + left + " left after " + (long) max + " s)");
-            appendTsv(Path.of(o.s("tsv")), row);
+        }
+        return -1;
+    }
+
+    /**
+     * The router's unsettled executions: those received, processing or retrying (the baseline has no "retrying"; the
+     * filter then matches none), counted by GET /executions?status=...&limit=1 with the admin token. A busy router may
+     * answer slowly or not at all: each poll waits up to --request-timeout-s (30 s) and is tried again until a deadline.
+     */
+    static final class Unsettled implements AutoCloseable {
+        static final String PATH = "/executions?status=received,processing,retrying&limit=1";
+        final Conn conn;
+        final byte[] request;
+
+        Unsettled(Opts o, String router) {
+            conn = new Conn(router);
+            conn.timeoutMs = (int) (o.d("request-timeout-s", 30) * 1000);
+            request = Conn.get(router, PATH, "Bearer " + o.s("admin-token"));
+        }
+
+        /** The count, tried again after any failure until the deadline (System.nanoTime); -1 when none came. */
+        long count(long deadline) {
+            while (true) {
+                try {
+                    int status = conn.exchangeUntil(request, true, deadline);
+                    long n = status == 200 ? topLevelNumber(conn.lastBody, "count") : -1;
+                    if (n >= 0) {
+                        return n;
+                    }
+                    conn.failures++;
+                    conn.lastError = "HTTP " + status + ": " + abbreviate(conn.lastBody);
+                } catch (IOException e) {
+                    return -1; // the deadline passed
+                }
+                if (System.nanoTime() + 1_000_000_000L >= deadline) {
+                    return -1;
+                }
+                pause(1000);
+            }
+        }
+
+        /** From a count, polls every 250 ms until nothing is unsettled or the deadline; the last count (-1: none). */
+        long drain(long count, long deadline) {
+            long left = count;
+            while (left != 0 && System.nanoTime() < deadline) {
+                pause(250);
+                long n = count(deadline);
+                left = n >= 0 ? n : left;
+            }
+            return left;
+        }
+
+        /**
+         * Drains from a count (drain_s counted from `from`, a System.nanoTime), then completes the row with drain_s,
+         * settled and poll_failures, appends it to the TSV and prints it.
+         */
+        void drainAndRecord(Map<String, Object> row, long count, long from, long deadline, Path tsv) throws IOException {
+            long left = drain(count, deadline);
+            double seconds = (System.nanoTime() - from) / 1e9;
+            row.put("drain_s", seconds);
+            row.put("settled", outcome(left, seconds));
+            row.put("poll_failures", conn.failures);
+            appendTsv(tsv, row);
             System.out.println(format(row));
+        }
+
+        /** How a drain ended, for the report. */
+        String outcome(long left, double waitedS) {
+            if (left == 0) {
+                return "yes";
+            }
+            return left > 0 ? "no (" + left + " left after " + Math.round(waitedS) + " s)"
+                    : "unknown (no answer in " + Math.round(waitedS) + " s: " + conn.lastError + ")";
+        }
+
+        @Override
+        public void close() {
+            conn.close();
+        }
+
+        static String abbreviate(String s) {
+            return s == null ? "" : s.length() > 120 ? s.substring(0, 120) + "..." : s;
+        }
+    }
+
+    /**
+     * Waits until the router has no unsettled execution (at most --max-s), and records the count when it started and
+     * how long the drain took. Never fails the run: failed polls are retried until the deadline and counted.
+     */
+    static final class Drain {
+        static void run(Opts o) throws IOException {
+            double max = o.d("max-s", 60);
+            long t0 = System.nanoTime();
+            long deadline = t0 + (long) (max * 1e9);
+            try (Unsettled u = new Unsettled(o, o.s("router"))) {
+                long first = u.count(deadline);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("label", o.s("label"));
+                row.put("unfinished_at_stop", first);
+                u.drainAndRecord(row, first, t0, deadline, Path.of(o.s("tsv")));
+            }
+        }
+    }
+
+    /**
+     * The backlog when an open-loop load stops: Load (its row to --tsv), and when the offered load stops (before its
+     * grace period) the count of unsettled executions; then polls until none is left (at most --max-s from the stop).
+     * Its row (to --result-tsv): that count, how long after the stop the count was answered, and the drain time.
+     */
+    static final class Backlog {
+        static void run(Opts o) throws Exception {
+            double max = o.d("max-s", 300);
+            long[] stop = {0, -1, 0}; // when the load stopped (nanoTime), the unsettled count then, when it was answered
+            try (Unsettled u = new Unsettled(o, o.s("target"))) {
+                Load.run(o, () -> {
+                    stop[0] = System.nanoTime();
+                    stop[1] = u.count(stop[0] + (long) (max * 1e9));
+                    stop[2] = System.nanoTime();
+                });
+                long deadline = stop[0] + (long) (max * 1e9);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("label", o.s("label", "backlog"));
+                row.put("offered_rps", o.d("rate", 0));
+                row.put("duration_s", o.d("duration", 0));
+                row.put("unsettled_at_stop", stop[1]);
+                row.put("answered_after_s", stop[1] >= 0 ? (stop[2] - stop[0]) / 1e9 : Double.NaN);
+                // counted afresh: acks that came in the grace period may have added executions
+                u.drainAndRecord(row, u.count(deadline), stop[0], deadline, Path.of(o.s("result-tsv")));
+            }
         }
     }
 
@@ -1284,6 +1467,11 @@ public final class Bench {
     // ---------------------------------------------------------------------------------------------- the report
 
     static final class Report {
+        /** A baseline ran in this invocation: the router's rows come as before (baseline) / after (current) pairs. */
+        static boolean versioned;
+        /** cpu.tsv rows by version and label. */
+        static final Map<String, Map<String, String>> cpu = new HashMap<>();
+
         static void run(Opts o) throws Exception {
             Path raw = Path.of(o.s("raw"));
             Map<String, String> meta = new LinkedHashMap<>();
@@ -1297,68 +1485,63 @@ public final class Bench {
                 }
             }
             List<Map<String, String>> ingest = tsv(raw.resolve("ingest.tsv"));
+            List<Map<String, String>> backlogLoad = tsv(raw.resolve("backlog-load.tsv"));
+            List<Map<String, String>> backlog = tsv(raw.resolve("backlog.tsv"));
             List<Map<String, String>> fanout = tsv(raw.resolve("fanout.tsv"));
             List<Map<String, String>> memory = tsv(raw.resolve("memory.tsv"));
             List<Map<String, String>> lag = tsv(raw.resolve("lag.tsv"));
             List<Map<String, String>> drains = tsv(raw.resolve("drain.tsv"));
             for (Map<String, String> c : tsv(raw.resolve("cpu.tsv"))) {
-                cpu.put(c.get("label"), c);
+                cpu.put(key(c), c);
             }
+            versioned = java.util.stream.Stream.of(ingest, backlog, fanout, memory, lag, drains)
+                    .flatMap(List::stream).anyMatch(Report::isBefore);
             StringBuilder md = new StringBuilder();
             md.append("# cms-webhook-router benchmark report\n\n");
             md.append("Generated by `bench/run.sh` (").append(meta.getOrDefault("scenario", "?"))
                     .append("). Every number below was measured in this one run, on this machine; ratios compare runs made")
-                    .append(" minutes apart under the same conditions. Raw numbers: `bench/results/raw/`.\n\n");
+                    .append(" minutes apart under the same conditions. Raw numbers: `raw/` beside this report.\n\n");
+            if (versioned) {
+                md.append("**Before / after.** Every router row comes twice: **before** is the baseline jar, **after**")
+                        .append(" the current one (both described in the machine table below). Each router part ran with")
+                        .append(" both jars, one after")
+                        .append(" the other, with the same settings, each on a fresh data dir and a fresh simulator; the")
+                        .append(" bare endpoint and the peer ran once. Each before row stands just above its after row, and")
+                        .append(" each table is followed by the after / before ratios (throughput and items/s: above 1 is")
+                        .append(" better; latencies, times, backlogs and heap: below 1 is better).\n\n");
+            }
             md.append("## Machine and run\n\n| | |\n|---|---|\n");
             for (String k : List.of("date", "host_cores", "cpu_model", "memory", "kernel", "jdk", "node", "wrk",
-                    "git_commit", "jvm_flags", "pinning", "settings", "load_before", "load_after", "duration")) {
+                    "git_commit", "after", "before", "jvm_flags", "pinning", "settings", "load_before", "load_after",
+                    "duration")) {
                 if (meta.containsKey(k)) {
                     md.append("| ").append(k).append(" | ").append(meta.get(k).replace("|", "\\|")).append(" |\n");
                 }
             }
             md.append('\n');
-            List<String[]> targets = new ArrayList<>();
             if (!ingest.isEmpty()) {
-                ingestSection(md, ingest, drains, targets, raw);
+                ingestSection(md, ingest);
+            }
+            if (!backlog.isEmpty() || !backlogLoad.isEmpty()) {
+                backlogSection(md, backlog, backlogLoad);
             }
             if (!fanout.isEmpty()) {
-                fanoutSection(md, fanout, targets);
+                fanoutSection(md, fanout);
             }
             if (!memory.isEmpty()) {
-                memorySection(md, memory, targets, raw);
+                memorySection(md, memory, raw);
             }
             if (!lag.isEmpty()) {
-                md.append("## 4. End-to-end lag (webhook POST → item readable at `GET /cache/...`)\n\n");
-                md.append("Single full-payload entry publishes (no CDA fetch), one at a time, while a background load of")
-                        .append(" signed publishes runs at a fixed rate. Lag = from just before the POST is written to the")
-                        .append(" first `200` of `GET /cache/entries/...` (polled with a short gap, see the column).\n\n");
-                md.append("| probes | reached cache | failed | background req/s | ack p50 | ack p99 | lag p50 | lag p90 | lag p99 | lag max | polls/probe | poll gap |\n");
-                md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-                for (Map<String, String> r : lag) {
-                    md.append("| ").append(r.get("probes")).append(" | ").append(r.get("visible")).append(" | ")
-                            .append(r.get("failed")).append(" | ").append(num(r.get("background_rps"), 0)).append(" | ")
-                            .append(ms(r.get("ack_p50_ms"))).append(" | ").append(ms(r.get("ack_p99_ms"))).append(" | ")
-                            .append(ms(r.get("lag_p50_ms"))).append(" | ").append(ms(r.get("lag_p90_ms"))).append(" | ")
-                            .append(ms(r.get("lag_p99_ms"))).append(" | ").append(ms(r.get("lag_max_ms"))).append(" | ")
-                            .append(num(r.get("polls_per_probe"), 1)).append(" | ").append(r.get("poll_gap_us"))
-                            .append(" µs |\n");
-                }
-                md.append("\nNo target was set for the lag; it is reported.\n\n");
-                Path bg = raw.resolve("lag-background.tsv");
-                if (Files.exists(bg)) {
-                    md.append("Background load during the probes:\n\n");
-                    ingestTable(md, tsv(bg));
-                    md.append('\n');
-                }
+                lagSection(md, lag, drains, tsv(raw.resolve("lag-background.tsv")));
             }
-            md.append("## Targets\n\n| target | measured | verdict |\n|---|---|---|\n");
-            for (String[] t : targets) {
-                md.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
+            if (!drains.isEmpty()) {
+                drainSection(md, drains);
             }
-            md.append('\n');
+            targetsSection(md, ingest, backlog, backlogLoad, fanout, memory, lag);
             Path jfr = raw.resolve("jfr-ingest.md");
             if (Files.exists(jfr)) {
-                md.append("## Where the time goes (JFR, router at ingest saturation)\n\n");
+                md.append("## Where the time goes (JFR, router at ingest saturation")
+                        .append(versioned ? ", current jar" : "").append(")\n\n");
                 String how = meta.getOrDefault("jfr_command", "");
                 if (how.contains("JFR.start")) {
                     md.append("Recorded in a separate saturation run after the measured ones (").append(how)
@@ -1382,12 +1565,120 @@ public final class Bench {
             System.out.println("report: " + o.s("out"));
         }
 
-        static void ingestSection(StringBuilder md, List<Map<String, String>> ingest, List<Map<String, String>> drains,
-                                  List<String[]> targets, Path raw) {
+        // ------------------------------------------------------------------------------------------ versions
+
+        static boolean isBefore(Map<String, String> r) {
+            return "before".equals(r.get("version"));
+        }
+
+        /** "before" or "after" for a router row; "–" for the bare endpoint, the peer, and rows of older runs. */
+        static String ver(Map<String, String> r) {
+            String v = r.get("version");
+            return v == null || v.isEmpty() || v.equals("-") ? "–" : v;
+        }
+
+        static String key(Map<String, String> r) {
+            return (isBefore(r) ? "before|" : "|") + r.get("label");
+        }
+
+        /** The row of that label measured by that version ("after" also finds rows that name no version). */
+        static Map<String, String> find(List<Map<String, String>> rows, String label, String version) {
+            for (Map<String, String> r : rows) {
+                if (label.equals(r.get("label")) && isBefore(r) == version.equals("before")) {
+                    return r;
+                }
+            }
+            return null;
+        }
+
+        static List<Map<String, String>> of(List<Map<String, String>> rows, String version) {
+            return rows.stream().filter(r -> isBefore(r) == version.equals("before")).toList();
+        }
+
+        static List<String> versions() {
+            return versioned ? List.of("before", "after") : List.of("after");
+        }
+
+        /** Rows grouped by key in the order they first came, each group's before rows first. */
+        static List<Map<String, String>> sideBySide(List<Map<String, String>> rows,
+                                                    java.util.function.Function<Map<String, String>, String> key) {
+            Map<String, List<Map<String, String>>> groups = new LinkedHashMap<>();
+            for (Map<String, String> r : rows) {
+                groups.computeIfAbsent(key.apply(r), k -> new ArrayList<>()).add(r);
+            }
+            List<Map<String, String>> out = new ArrayList<>();
+            for (List<Map<String, String>> g : groups.values()) {
+                g.stream().filter(Report::isBefore).forEach(out::add);
+                g.stream().filter(r -> !isBefore(r)).forEach(out::add);
+            }
+            return out;
+        }
+
+        static List<Map<String, String>> sideBySide(List<Map<String, String>> rows) {
+            return sideBySide(rows, r -> r.get("label"));
+        }
+
+        /** The version column of a table, when there is a baseline: header, alignment, cell. */
+        static String vHead() {
+            return versioned ? " version |" : "";
+        }
+
+        static String vAlign() {
+            return versioned ? "---|" : "";
+        }
+
+        static String vCell(Map<String, String> r) {
+            return versioned ? " " + ver(r) + " |" : "";
+        }
+
+        /** After / before of some columns (pairs: column, title) for each run (key) that both versions measured. */
+        static void afterBefore(StringBuilder md, String what, List<Map<String, String>> rows,
+                                java.util.function.Function<Map<String, String>, String> key, String... columns) {
+            if (!versioned) {
+                return;
+            }
+            Map<String, Map<String, String>> before = new LinkedHashMap<>();
+            Map<String, Map<String, String>> after = new LinkedHashMap<>();
+            for (Map<String, String> r : rows) {
+                (isBefore(r) ? before : after).put(key.apply(r), r);
+            }
+            List<String> both = before.keySet().stream().filter(after::containsKey).toList();
+            if (both.isEmpty()) {
+                return;
+            }
+            md.append("After / before, ").append(what).append(" (current jar over baseline, same run):\n\n| run |");
+            for (int i = 1; i < columns.length; i += 2) {
+                md.append(' ').append(columns[i]).append(" |");
+            }
+            md.append("\n|---|").append("---:|".repeat(columns.length / 2)).append('\n');
+            for (String k : both) {
+                md.append("| ").append(k).append(" |");
+                for (int i = 0; i < columns.length; i += 2) {
+                    md.append(' ').append(times(after.get(k), before.get(k), columns[i])).append(" |");
+                }
+                md.append('\n');
+            }
+            md.append('\n');
+        }
+
+        static String times(Map<String, String> a, Map<String, String> b, String k) {
+            if (a == null || b == null) {
+                return "–";
+            }
+            double x = d(a, k);
+            double y = d(b, k);
+            return Double.isNaN(x) || Double.isNaN(y) || y == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", x / y);
+        }
+
+        // ------------------------------------------------------------------------------------------ sections
+
+        static void ingestSection(StringBuilder md, List<Map<String, String>> ingest) {
             md.append("## 1. Ingest: `POST /webhooks/contentstack`\n\n");
             md.append("Router: HMAC signature required (every request signed over `{t}.{body}`), admin token set,")
-                    .append(" durability on (embedded H2 in a fresh temp `router.data-dir`, each webhook committed before")
-                    .append(" the ack). Every body is distinct (its own entry uid), with a fresh `triggered_at`, so none is")
+                    .append(" durability at the router's default (embedded H2 in a fresh temp `router.data-dir`); the")
+                    .append(" `saturation-power-loss` row is a second router of the current version started with")
+                    .append(" `--router.durability=power-loss`, at saturation only (the baseline has no such setting).")
+                    .append(" Every body is distinct (its own entry uid), with a fresh `triggered_at`, so none is")
                     .append(" a duplicate: `200` (duplicate) answers are counted apart and should be 0. Bare: a Spring Boot")
                     .append(" 3.5.9 app on the same Tomcat with one `POST` mapping that reads the body and answers `202`, same")
                     .append(" JVM flags. Peer: `@contentstack/webhook-listener` 1.0.5 on Node, default event filters, endpoint")
@@ -1398,14 +1689,12 @@ public final class Bench {
                     .append(" its latency is measured from that due time, so a stalled server is charged for the requests")
                     .append(" it delayed (no coordinated omission). Saturation uses `wrk` (closed loop, latency from the")
                     .append(" send).\n\n");
-            ingestTable(md, ingest);
+            ingestTable(md, sideBySide(ingest));
             md.append('\n');
-            // ratios
-            md.append("### Ratios (same body, same load, this run)\n\n| load | body | our / bare throughput | our / peer throughput | our / bare p99 | our / peer p99 |\n|---|---|---:|---:|---:|---:|\n");
-            Map<String, Map<String, String>> byKey = new LinkedHashMap<>();
-            for (Map<String, String> r : ingest) {
-                byKey.put(r.get("label"), r);
-            }
+            md.append("### Ratios to the bare endpoint and the peer (same body, same load, this run)\n\n")
+                    .append("| load | body |").append(vHead())
+                    .append(" our / bare throughput | our / peer throughput | our / bare p99 | our / peer p99 |\n")
+                    .append("|---|---|").append(vAlign()).append("---:|---:|---:|---:|\n");
             List<String> loads = new ArrayList<>();
             for (Map<String, String> r : ingest) {
                 String[] l = r.get("label").split("/");
@@ -1414,62 +1703,71 @@ public final class Bench {
                 }
             }
             for (String load : loads) {
-                Map<String, String> ours = byKey.get("router/" + load);
-                Map<String, String> bare = byKey.get("bare/" + load);
-                Map<String, String> peer = byKey.get("peer/" + load);
                 String[] lb = load.split("/");
-                md.append("| ").append(lb[1]).append(" | ").append(lb[0]).append(" | ")
-                        .append(ratio(ours, bare, "throughput_rps")).append(" | ").append(ratio(ours, peer, "throughput_rps"))
-                        .append(" | ").append(ratio(ours, bare, "p99_ms")).append(" | ").append(ratio(ours, peer, "p99_ms"))
+                // the power-loss router at saturation is compared with the others' saturation runs
+                String theirs = lb[0] + "/" + lb[1].replaceFirst("^saturation-.*", "saturation");
+                Map<String, String> bare = find(ingest, "bare/" + theirs, "after");
+                Map<String, String> peer = find(ingest, "peer/" + theirs, "after");
+                for (String v : versions()) {
+                    Map<String, String> ours = find(ingest, "router/" + load, v);
+                    if (ours == null) {
+                        continue;
+                    }
+                    md.append("| ").append(lb[1]).append(" | ").append(lb[0]).append(" |").append(vCell(ours)).append(' ')
+                            .append(ratio(ours, bare, "throughput_rps")).append(" | ")
+                            .append(ratio(ours, peer, "throughput_rps")).append(" | ")
+                            .append(ratio(ours, bare, "p99_ms")).append(" | ").append(ratio(ours, peer, "p99_ms"))
+                            .append(" |\n");
+                }
+            }
+            md.append('\n');
+            afterBefore(md, "ingest", ingest, r -> r.get("label"), "throughput_rps", "throughput", "p50_ms", "p50", "p99_ms",
+                    "p99");
+        }
+
+        static void backlogSection(StringBuilder md, List<Map<String, String>> backlog,
+                                   List<Map<String, String>> load) {
+            md.append("## 2. Backlog: what is left to apply when a burst of publishes stops\n\n");
+            md.append("After a warm-up whose backlog is drained first, `Bench backlog` offers distinct signed full-body")
+                    .append(" entry publishes at a fixed rate (open loop, as `Bench load`). The moment the offered load")
+                    .append(" stops (before the grace period for requests still in flight), it asks the router how many")
+                    .append(" executions are unsettled (status `received`, `processing` or `retrying`:")
+                    .append(" `GET /executions?status=received,processing,retrying&limit=1`, its `count`); then, once")
+                    .append(" every request was answered, it polls the same count every 250 ms until it is 0 or the cap.")
+                    .append(" A poll that times out (30 s) or fails is tried again until the cap; failed polls are")
+                    .append(" counted. Drain time runs from the moment the load stopped. Requests not yet acknowledged")
+                    .append(" when the load stopped are not executions yet and are not in that count: the load table")
+                    .append(" shows them (cut at stop, latencies), and the target needs every request acknowledged.\n\n");
+            if (!load.isEmpty()) {
+                md.append("The load:\n\n");
+                ingestTable(md, sideBySide(load));
+                md.append('\n');
+            }
+            md.append("| run |").append(vHead()).append(" offered req/s | seconds | unsettled when the load stopped")
+                    .append(" | that count answered after | drain time (from the stop) | settled | failed polls |\n")
+                    .append("|---|").append(vAlign()).append("---:|---:|---:|---:|---:|---|---:|\n");
+            for (Map<String, String> r : sideBySide(backlog)) {
+                md.append("| ").append(r.get("label")).append(" |").append(vCell(r)).append(' ')
+                        .append(num(r.get("offered_rps"), 0)).append(" | ").append(num(r.get("duration_s"), 0))
+                        .append(" | ").append(count(r.get("unsettled_at_stop"))).append(" | ")
+                        .append(seconds(r.get("answered_after_s"))).append(" | ").append(seconds(r.get("drain_s")))
+                        .append(" | ").append(r.get("settled")).append(" | ").append(r.get("poll_failures"))
                         .append(" |\n");
             }
             md.append('\n');
-            if (!drains.isEmpty()) {
-                md.append("Background work after each router run (events acknowledged but not yet applied when the load")
-                        .append(" stopped, and the time until every execution had settled; capped):\n\n");
-                md.append("| run | unfinished at stop | drain time | settled |\n|---|---:|---:|---|\n");
-                for (Map<String, String> d : drains) {
-                    md.append("| ").append(d.get("label")).append(" | ").append(d.get("unfinished_at_stop")).append(" | ")
-                            .append(num(d.get("drain_s"), 1)).append(" s | ").append(d.get("settled")).append(" |\n");
-                }
-                md.append('\n');
-            }
-            Map<String, String> satOurs = byKey.get("router/full/saturation");
-            Map<String, String> satBare = byKey.get("bare/full/saturation");
-            Map<String, String> satPeer = byKey.get("peer/full/saturation");
-            if (satOurs != null && satBare != null) {
-                double r = d(satOurs, "throughput_rps") / d(satBare, "throughput_rps");
-                targets.add(new String[]{"Ingest ≥ 50% of the bare endpoint's throughput (durability on, full body, saturation)",
-                        String.format(Locale.ROOT, "%.0f vs %.0f req/s = %.1f%%", d(satOurs, "throughput_rps"),
-                                d(satBare, "throughput_rps"), 100 * r), r >= 0.5 ? "**met**" : "**not met**"});
-            }
-            if (satOurs != null && satPeer != null) {
-                double r = d(satOurs, "throughput_rps") / d(satPeer, "throughput_rps");
-                targets.add(new String[]{"Ingest ≥ 3× the npm listener's throughput (full body, saturation)",
-                        String.format(Locale.ROOT, "%.0f vs %.0f req/s = %.2f×", d(satOurs, "throughput_rps"),
-                                d(satPeer, "throughput_rps"), r), r >= 3 ? "**met**" : "**not met**"});
-            }
-            Map<String, String> at500 = byKey.get("router/full/500");
-            if (at500 != null) {
-                double p99 = d(at500, "p99_ms");
-                long errs = (long) d(at500, "errors") + (long) d(at500, "other_status");
-                boolean kept = d(at500, "throughput_rps") >= 0.97 * 500;
-                targets.add(new String[]{"p99 ack < 25 ms at 500 req/s (full body, open loop)",
-                        String.format(Locale.ROOT, "p99 %.1f ms (p99.9 %.1f ms), %.0f req/s achieved, %d errors", p99,
-                                d(at500, "p999_ms"), d(at500, "throughput_rps"), errs),
-                        p99 < 25 && kept && errs == 0 ? "**met**" : "**not met**"});
-            }
+            afterBefore(md, "backlog", backlog, r -> r.get("label"), "unsettled_at_stop", "unsettled at the stop", "drain_s",
+                    "drain time");
+            afterBefore(md, "the load", load, r -> r.get("label"), "throughput_rps", "load throughput", "p99_ms", "load p99");
         }
 
-        static Map<String, Map<String, String>> cpu = new HashMap<>();
-
         static void ingestTable(StringBuilder md, List<Map<String, String>> rows) {
-            md.append("| run (target/body/load) | tool | conc. | offered req/s | achieved req/s | 202 | 200 | other status | errors | cut at stop | p50 | p99 | p99.9 | max | server CPU | machine busy |\n");
-            md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| run (target/body/load) |").append(vHead())
+                    .append(" tool | conc. | offered req/s | achieved req/s | 202 | 200 | other status | errors | cut at stop | p50 | p99 | p99.9 | max | server CPU | machine busy |\n");
+            md.append("|---|").append(vAlign()).append("---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Map<String, String> r : rows) {
-                Map<String, String> c = cpu.getOrDefault(r.get("label"), Map.of());
-                md.append("| ").append(r.get("label")).append(" | ").append(r.get("tool")).append(" | ")
-                        .append(r.get("concurrency")).append(" | ")
+                Map<String, String> c = cpu.getOrDefault(key(r), Map.of());
+                md.append("| ").append(r.get("label")).append(" |").append(vCell(r)).append(' ').append(r.get("tool"))
+                        .append(" | ").append(r.get("concurrency")).append(" | ")
                         .append("open".equals(r.get("mode")) ? num(r.get("offered_rps"), 0) : "closed loop").append(" | ")
                         .append(num(r.get("throughput_rps"), 0)).append(" | ").append(r.get("s202")).append(" | ")
                         .append(r.get("s200")).append(" | ").append(r.get("other_status")).append(" | ")
@@ -1483,8 +1781,8 @@ public final class Bench {
             }
         }
 
-        static void fanoutSection(StringBuilder md, List<Map<String, String>> rows, List<String[]> targets) {
-            md.append("## 2. Bulk-job fan-out\n\n");
+        static void fanoutSection(StringBuilder md, List<Map<String, String>> rows) {
+            md.append("## 3. Bulk-job fan-out\n\n");
             md.append("`bench/tools/Simulator.java` plays the stack: CMA `GET /v3/bulk/jobs/{id}`, its items (100 a page),")
                     .append(" `GET /v3/environments`; CDA entry and asset fetches. Each request waits the stated latency;")
                     .append(" each API has a token bucket (burst = 1 s of its rate) that answers `429` with `Retry-After`.")
@@ -1493,12 +1791,15 @@ public final class Bench {
                     .append(" as the newest settled one; the execution settles only after every item was applied, and a sample of items is then read back from `GET")
                     .append(" /cache`. Lower bound = max(items / CDA rate, (pages + 2) / CMA rate, items × latency /")
                     .append(" concurrency), each rate the lower of the router's ceiling and the simulator's limit (the `+2`")
-                    .append(" are the job and environments calls).\n\n");
-            md.append("| run (execution status) | items | wall | lower bound (binding) | wall / bound | items/s | CDA req | CMA req | CDA 429 | CMA 429 | failed items | attempts | cache reads | CDA max in flight | router CDA/CMA rate | sim CDA/CMA limit | latency | concurrency |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|---:|---:|\n");
-            for (Map<String, String> r : rows) {
-                md.append("| ").append(r.get("label")).append(" (").append(r.get("status")).append(") | ")
-                        .append(r.get("items")).append(" | ").append(num(r.get("wall_s"), 2)).append(" s | ").append(num(r.get("bound_s"), 2)).append(" s (")
+                    .append(" are the job and environments calls). The router's ceilings and fan-out concurrency are")
+                    .append(" passed explicitly (`--contentstack.cda-rate`, `--contentstack.cma-rate`,")
+                    .append(" `--router.fanout.concurrency`). `high-limits` raises every limit far enough not to bind, so")
+                    .append(" that the router's own apply rate shows.\n\n");
+            md.append("| run (execution status) |").append(vHead()).append(" items | wall | lower bound (binding) | wall / bound | items/s | CDA req | CMA req | CDA 429 | CMA 429 | failed items | attempts | cache reads | CDA max in flight | router CDA/CMA rate | sim CDA/CMA limit | latency | concurrency |\n");
+            md.append("|---|").append(vAlign()).append("---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|---:|---:|\n");
+            for (Map<String, String> r : sideBySide(rows)) {
+                md.append("| ").append(r.get("label")).append(" (").append(r.get("status")).append(") |").append(vCell(r))
+                        .append(' ').append(r.get("items")).append(" | ").append(num(r.get("wall_s"), 2)).append(" s | ").append(num(r.get("bound_s"), 2)).append(" s (")
                         .append(r.get("binding").replace('_', ' ')).append(") | **").append(num(r.get("ratio"), 2))
                         .append("×** | ").append(num(r.get("items_per_s"), 0)).append(" | ").append(r.get("cda_requests"))
                         .append(" | ").append(r.get("cma_requests")).append(" | ").append(r.get("cda_429")).append(" | ")
@@ -1508,97 +1809,299 @@ public final class Bench {
                         .append("/").append(num(r.get("router_cma_rate"), 0)).append(" | ")
                         .append(limit(r.get("sim_cda_rate"))).append("/").append(limit(r.get("sim_cma_rate")))
                         .append(" | ").append(r.get("latency_ms")).append(" ms | ").append(r.get("concurrency")).append(" |\n");
-                boolean met = d(r, "ratio") <= 1.15 && d(r, "failed") == 0 && "succeeded".equals(r.get("status"));
-                targets.add(new String[]{"Fan-out " + r.get("label") + ": within 1.15× of the lower bound, zero"
-                        + " unhandled 429s (no failed item)", String.format(Locale.ROOT,
-                        "%.2f s vs %.2f s = %.2f×; %s CDA + %s CMA 429s received, %s items failed", d(r, "wall_s"),
-                        d(r, "bound_s"), d(r, "ratio"), r.get("cda_429"), r.get("cma_429"), r.get("failed")),
-                        met ? "**met**" : "**not met**"});
             }
             md.append('\n');
+            afterBefore(md, "fan-out", rows, r -> r.get("label"), "wall_s", "wall time", "items_per_s", "items/s");
         }
 
-        static void memorySection(StringBuilder md, List<Map<String, String>> rows, List<String[]> targets, Path raw)
-                throws IOException {
-            md.append("## 3. Memory\n\n");
+        static void memorySection(StringBuilder md, List<Map<String, String>> rows, Path raw) throws IOException {
+            md.append("## 4. Memory\n\n");
             md.append("The router with a fixed heap ceiling (see jvm_flags), a fresh data dir, one bulk job through the")
                     .append(" simulator. At each point: `jcmd <pid> GC.run`, then the heap used from `jcmd <pid>")
-                    .append(" GC.heap_info`, and VmRSS / VmHWM (peak RSS) from `/proc/<pid>/status`. Points are taken when")
-                    .append(" the simulator has served that many CDA item fetches.\n\n");
-            md.append("| run | point | items fetched | since the job's POST | items/s since the previous point | RSS | peak RSS | heap after GC (G1 used) | live objects (histogram) | heap committed |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            double prevT = 0;
-            double prevN = 0;
-            for (Map<String, String> r : rows) {
+                    .append(" GC.heap_info`, the live objects from `jcmd <pid> GC.class_histogram` (a second full GC),")
+                    .append(" and VmRSS / VmHWM (peak RSS) from `/proc/<pid>/status`. Points are taken when the simulator")
+                    .append(" has served that many CDA item fetches.\n\n");
+            // items/s between points, per version, before the rows are put side by side
+            Map<Map<String, String>, String> rates = new java.util.IdentityHashMap<>();
+            for (String v : versions()) {
+                double prevT = 0;
+                double prevN = 0;
+                for (Map<String, String> r : of(rows, v)) {
+                    double t = r.containsKey("elapsed_s") ? d(r, "elapsed_s") : Double.NaN;
+                    double n = d(r, "items_fetched");
+                    rates.put(r, Double.isNaN(t) || t <= prevT ? "–"
+                            : String.format(Locale.ROOT, "%.0f", (n - prevN) / (t - prevT)));
+                    if (!Double.isNaN(t)) {
+                        prevT = t;
+                        prevN = n;
+                    }
+                }
+            }
+            md.append("| run | point |").append(vHead()).append(" items fetched | since the job's POST | items/s since the previous point | RSS | peak RSS | heap after GC (G1 used) | live objects (histogram) | heap committed |\n|---|---|").append(vAlign()).append("---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, String> r : sideBySide(rows, Report::point)) {
                 double t = r.containsKey("elapsed_s") ? d(r, "elapsed_s") : Double.NaN;
-                double n = d(r, "items_fetched");
-                String rate = Double.isNaN(t) || t <= prevT ? "–" : String.format(Locale.ROOT, "%.0f", (n - prevN) / (t - prevT));
-                md.append("| ").append(r.get("label")).append(" | ").append(r.get("point")).append(" | ")
-                        .append(r.get("items_fetched")).append(" | ")
+                md.append("| ").append(r.get("label")).append(" | ").append(r.get("point")).append(" |").append(vCell(r))
+                        .append(' ').append(r.get("items_fetched")).append(" | ")
                         .append(Double.isNaN(t) ? "–" : String.format(Locale.ROOT, "%.0f s", t)).append(" | ")
-                        .append(rate).append(" | ").append(num(r.get("rss_mb"), 0)).append(" MB | ")
+                        .append(rates.getOrDefault(r, "–")).append(" | ").append(num(r.get("rss_mb"), 0)).append(" MB | ")
                         .append(num(r.get("rss_peak_mb"), 0)).append(" MB | ").append(num(r.get("heap_after_gc_mb"), 1))
                         .append(" MB | ").append(num(r.get("live_objects_mb"), 1)).append(" MB | ")
                         .append(num(r.get("heap_committed_mb"), 0)).append(" MB |\n");
-                if (!Double.isNaN(t)) {
-                    prevT = t;
-                    prevN = n;
-                }
             }
             md.append('\n');
-            // the 10k point, and the last point taken during the job (the 100k one in a full run)
-            String first = null;
-            String last = null;
-            heapAt10k = null;
-            heapAtEnd = null;
-            for (Map<String, String> r : rows) {
-                String p = r.get("point");
-                if (p.startsWith("after 10000 ")) {
-                    first = r.get("items_fetched");
-                    heapAt10k = r;
+            afterBefore(md, "memory", rows, Report::point, "heap_after_gc_mb", "heap after GC", "live_objects_mb",
+                    "live objects", "rss_peak_mb", "peak RSS");
+            for (String v : versions()) {
+                List<Map<String, String>> span = heapSpan(of(rows, v));
+                if (span == null) {
+                    continue;
                 }
-                if (p.startsWith("after ")) {
-                    last = r.get("items_fetched");
-                    heapAtEnd = r;
+                String first = span.get(0).get("items_fetched");
+                String last = span.get(1).get("items_fetched");
+                String prefix = "histo-" + (v.equals("before") ? "before-" : "") + "memory-";
+                Map<String, long[]> a = histogram(raw.resolve(prefix + first + ".txt"));
+                Map<String, long[]> b = histogram(raw.resolve(prefix + last + ".txt"));
+                if (a.isEmpty() || b.isEmpty()) {
+                    continue;
                 }
-            }
-            if (heapAt10k != null && heapAtEnd != null && heapAt10k != heapAtEnd) {
-                String k = d(heapAt10k, "live_objects_mb") > 0 ? "live_objects_mb" : "heap_after_gc_mb";
-                double at10k = d(heapAt10k, k);
-                double end = d(heapAtEnd, k);
-                double change = end / at10k - 1;
-                targets.add(new String[]{"Heap flat (±20%) from 10k to " + heapAtEnd.get("items_fetched") + " items",
-                        String.format(Locale.ROOT, "%s: %.1f MB → %.1f MB (%+.0f%%); G1 used after GC %.1f → %.1f MB; peak RSS %.0f MB",
-                                k.equals("live_objects_mb") ? "live objects after full GC" : "heap after GC", at10k, end,
-                                100 * change, d(heapAt10k, "heap_after_gc_mb"), d(heapAtEnd, "heap_after_gc_mb"),
-                                d(heapAtEnd, "rss_peak_mb")),
-                        Math.abs(change) <= 0.2 ? "**met**" : "**not met**"});
-                Map<String, long[]> a = histogram(raw.resolve("histo-memory-" + first + ".txt"));
-                Map<String, long[]> b = histogram(raw.resolve("histo-memory-" + last + ".txt"));
-                if (!a.isEmpty() && !b.isEmpty()) {
-                    md.append("What grew on the heap between ").append(first).append(" and ").append(last)
-                            .append(" items (live objects, `jcmd GC.class_histogram`, top 80 classes at each point):\n\n");
-                    md.append("| class | instances | bytes at ").append(first).append(" | bytes at ").append(last)
-                            .append(" | growth | growth per item |\n|---|---:|---:|---:|---:|---:|\n");
-                    long items = Long.parseLong(last) - Long.parseLong(first);
-                    b.entrySet().stream()
-                            .sorted((x, y) -> Long.compare(y.getValue()[1] - a.getOrDefault(y.getKey(), new long[2])[1],
-                                    x.getValue()[1] - a.getOrDefault(x.getKey(), new long[2])[1]))
-                            .limit(10).forEach(e -> {
-                                long[] before = a.getOrDefault(e.getKey(), new long[2]);
-                                long growth = e.getValue()[1] - before[1];
-                                md.append("| `").append(e.getKey()).append("` | ").append(before[0]).append(" → ")
-                                        .append(e.getValue()[0]).append(" | ").append(mb(before[1])).append(" | ")
-                                        .append(mb(e.getValue()[1])).append(" | ").append(mb(growth)).append(" | ")
-                                        .append(String.format(Locale.ROOT, "%.0f B", (double) growth / Math.max(1, items)))
-                                        .append(" |\n");
-                            });
-                    md.append('\n');
-                }
+                md.append("What grew on the heap between ").append(first).append(" and ").append(last)
+                        .append(" items").append(versioned ? " (" + v + ")" : "")
+                        .append(" (live objects, `jcmd GC.class_histogram`, top 80 classes at each point):\n\n");
+                md.append("| class | instances | bytes at ").append(first).append(" | bytes at ").append(last)
+                        .append(" | growth | growth per item |\n|---|---:|---:|---:|---:|---:|\n");
+                long items = Long.parseLong(last) - Long.parseLong(first);
+                b.entrySet().stream()
+                        .sorted((x, y) -> Long.compare(y.getValue()[1] - a.getOrDefault(y.getKey(), new long[2])[1],
+                                x.getValue()[1] - a.getOrDefault(x.getKey(), new long[2])[1]))
+                        .limit(10).forEach(e -> {
+                            long[] at = a.getOrDefault(e.getKey(), new long[2]);
+                            long growth = e.getValue()[1] - at[1];
+                            md.append("| `").append(e.getKey()).append("` | ").append(at[0]).append(" → ")
+                                    .append(e.getValue()[0]).append(" | ").append(mb(at[1])).append(" | ")
+                                    .append(mb(e.getValue()[1])).append(" | ").append(mb(growth)).append(" | ")
+                                    .append(String.format(Locale.ROOT, "%.0f B", (double) growth / Math.max(1, items)))
+                                    .append(" |\n");
+                        });
+                md.append('\n');
             }
         }
 
-        static Map<String, String> heapAt10k;
-        static Map<String, String> heapAtEnd;
+        static String point(Map<String, String> r) {
+            return r.get("label") + " · " + r.get("point");
+        }
+
+        /** The first and the last point taken during the job ("after N items fetched"), when there are two. */
+        static List<Map<String, String>> heapSpan(List<Map<String, String>> rows) {
+            List<Map<String, String>> during = rows.stream().filter(r -> r.get("point").startsWith("after ")).toList();
+            return during.size() < 2 ? null : List.of(during.get(0), during.get(during.size() - 1));
+        }
+
+        static void lagSection(StringBuilder md, List<Map<String, String>> lag, List<Map<String, String>> drains,
+                               List<Map<String, String>> background) {
+            md.append("## 5. End-to-end lag (webhook POST → item readable at `GET /cache/...`)\n\n");
+            md.append("Single full-payload entry publishes (no CDA fetch), one at a time, while a background load of")
+                    .append(" signed publishes runs at a fixed rate. Lag = from just before the POST is written to the")
+                    .append(" first `200` of `GET /cache/entries/...` (polled with a short gap, see the column).")
+                    .append(" The router is warmed up first, and **the warm-up's backlog is drained before the background")
+                    .append(" load and the probes start**, so that no probe queues behind it");
+            List<String> settled = new ArrayList<>();
+            for (Map<String, String> d : sideBySide(drains)) {
+                if (d.get("label").equals("lag/warmup")) {
+                    settled.add((versioned ? ver(d) + ": " : "") + count(d.get("unfinished_at_stop"))
+                            + " unsettled after the warm-up, drained in " + seconds(d.get("drain_s")) + " (settled: "
+                            + d.get("settled") + ")");
+                }
+            }
+            md.append(settled.isEmpty() ? "" : " (" + String.join("; ", settled) + ")").append(".\n\n");
+            md.append("| probes |").append(vHead()).append(" reached cache | failed | background req/s | ack p50 | ack p99 | lag p50 | lag p90 | lag p99 | lag max | polls/probe | poll gap |\n");
+            md.append("|---:|").append(vAlign()).append("---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Map<String, String> r : sideBySide(lag)) {
+                md.append("| ").append(r.get("probes")).append(" |").append(vCell(r)).append(' ').append(r.get("visible"))
+                        .append(" | ").append(r.get("failed")).append(" | ").append(num(r.get("background_rps"), 0))
+                        .append(" | ").append(ms(r.get("ack_p50_ms"))).append(" | ").append(ms(r.get("ack_p99_ms")))
+                        .append(" | ").append(ms(r.get("lag_p50_ms"))).append(" | ").append(ms(r.get("lag_p90_ms")))
+                        .append(" | ").append(ms(r.get("lag_p99_ms"))).append(" | ").append(ms(r.get("lag_max_ms")))
+                        .append(" | ").append(num(r.get("polls_per_probe"), 1)).append(" | ").append(r.get("poll_gap_us"))
+                        .append(" µs |\n");
+            }
+            md.append('\n');
+            afterBefore(md, "lag", lag, r -> r.get("label"), "lag_p50_ms", "lag p50", "lag_p99_ms", "lag p99", "ack_p99_ms",
+                    "ack p99");
+            if (!background.isEmpty()) {
+                md.append("Background load during the probes:\n\n");
+                ingestTable(md, sideBySide(background));
+                md.append('\n');
+            }
+        }
+
+        static void drainSection(StringBuilder md, List<Map<String, String>> drains) {
+            md.append("## 6. Backlog after each router run\n\n");
+            md.append("Executions acknowledged but not yet settled (`received`, `processing` or `retrying`) when a")
+                    .append(" load stopped, and the time until none was left, polled every 250 ms with `Bench drain` (a")
+                    .append(" poll that times out after 30 s or fails is tried again; capped at `DRAIN_MAX_S`, or")
+                    .append(" `SETTLE_MAX_S` for the warm-ups that precede the backlog and lag measurements):\n\n");
+            md.append("| run |").append(vHead()).append(" unsettled at stop | drain time | settled | failed polls |\n|---|")
+                    .append(vAlign()).append("---:|---:|---|---:|\n");
+            for (Map<String, String> d : sideBySide(drains)) {
+                md.append("| ").append(d.get("label")).append(" |").append(vCell(d)).append(' ')
+                        .append(count(d.get("unfinished_at_stop"))).append(" | ").append(seconds(d.get("drain_s")))
+                        .append(" | ").append(d.get("settled")).append(" | ").append(d.getOrDefault("poll_failures", "–"))
+                        .append(" |\n");
+            }
+            md.append('\n');
+            afterBefore(md, "backlog after each run", drains, r -> r.get("label"), "unfinished_at_stop", "unsettled at stop", "drain_s",
+                    "drain time");
+        }
+
+        // ------------------------------------------------------------------------------------------ targets
+
+        /** A measured value, whether it meets its target, and whether it was measured with the target's settings. */
+        record Measure(String text, boolean met, boolean asSpecified) {
+            Measure(String text, boolean met) {
+                this(text, met, true);
+            }
+        }
+
+        /** A target; at(version) is null when that version was not measured. */
+        record Target(String name, boolean currentOnly, java.util.function.Function<String, Measure> at) {
+        }
+
+        static void targetsSection(StringBuilder md, List<Map<String, String>> ingest, List<Map<String, String>> backlog,
+                                   List<Map<String, String>> backlogLoad, List<Map<String, String>> fanout,
+                                   List<Map<String, String>> memory, List<Map<String, String>> lag) {
+            List<Target> targets = List.of(
+                    new Target("Ingest at saturation (wrk), full body, HMAC on, default durability: ≥ 0.5× the bare"
+                            + " endpoint", false, v -> saturation(ingest, v, "router/full/saturation", "bare", 0.5)),
+                    new Target("The same: ≥ 1.5× the npm listener", false,
+                            v -> saturation(ingest, v, "router/full/saturation", "peer", 1.5)),
+                    new Target("The same with `--router.durability=power-loss`: ≥ 0.3× the bare endpoint", true,
+                            v -> saturation(ingest, v, "router/full/saturation-power-loss", "bare", 0.3)),
+                    new Target("Open loop at 1,000 req/s, full body: p99 ack ≤ 25 ms, 0 errors", false,
+                            v -> openLoop(find(ingest, "router/full/1000", v))),
+                    new Target("Distinct single publishes at 1,000 req/s for 30 s (full body, open loop): fewer than 1 s"
+                            + " of traffic unsettled when the load stops, and it drains", false,
+                            v -> backlog(backlog, backlogLoad, v)),
+                    new Target("End-to-end lag (POST to readable in `GET /cache`) at 200 req/s background: p99 < 100 ms",
+                            false, v -> lag(find(lag, "lag", v))),
+                    new Target("Fan-out with limits that do not bind (`high-limits`: 5 ms latency, concurrency 32):"
+                            + " ≥ 1,000 items/s", false, v -> fanout(fanout, v)),
+                    new Target("Live heap after GC, at 10k vs 100k items of a 100k-item job: flat within 20%", false,
+                            v -> heap(of(memory, v))));
+            md.append("## Targets\n\n");
+            md.append("Judged on the current jar (after)")
+                    .append(versioned ? "; the baseline's value (before) is given beside it" : "; no baseline ran in this"
+                            + " invocation (`BASELINE_REF`)")
+                    .append(". \"not measured\": the scenario or the run it needs was not part of this invocation (or")
+                    .append(" failed). A miss is reported as a miss.\n\n");
+            md.append("| target | after (current) | before (baseline) | verdict (after) |\n|---|---|---|---|\n");
+            for (Target t : targets) {
+                Measure after = t.at().apply("after");
+                String before = !versioned ? "–" : t.currentOnly() ? "n/a (not in baseline)"
+                        : text(t.at().apply("before"));
+                md.append("| ").append(t.name()).append(" | ").append(text(after)).append(" | ").append(before)
+                        .append(" | ").append(after == null ? "not measured" : after.met() ? "**met**" : "**not met**")
+                        .append(after == null || after.asSpecified() ? "" : " (not with the target's settings)")
+                        .append(" |\n");
+            }
+            md.append('\n');
+        }
+
+        static String text(Measure m) {
+            return m == null ? "not measured" : m.text();
+        }
+
+        static Measure saturation(List<Map<String, String>> ingest, String version, String label, String other,
+                                  double atLeast) {
+            Map<String, String> ours = find(ingest, label, version);
+            Map<String, String> theirs = find(ingest, other + "/full/saturation", "after");
+            if (ours == null || theirs == null) {
+                return null;
+            }
+            double r = d(ours, "throughput_rps") / d(theirs, "throughput_rps");
+            return new Measure(String.format(Locale.ROOT, "%.0f vs %.0f req/s = %.2f×", d(ours, "throughput_rps"),
+                    d(theirs, "throughput_rps"), r), r >= atLeast);
+        }
+
+        static Measure openLoop(Map<String, String> r) {
+            if (r == null) {
+                return null;
+            }
+            long errors = (long) (d(r, "errors") + d(r, "other_status"));
+            long cut = (long) d(r, "censored");
+            return new Measure(String.format(Locale.ROOT, "p99 %.1f ms (p99.9 %.1f ms), %.0f req/s achieved, %d errors,"
+                            + " %d cut at the stop", d(r, "p99_ms"), d(r, "p999_ms"), d(r, "throughput_rps"), errors, cut),
+                    d(r, "p99_ms") <= 25 && errors == 0 && cut == 0);
+        }
+
+        /** Met when fewer than one second's worth of the offered rate is unsettled at the stop, all of it drains, and
+         * every request was acknowledged (no error, none cut at the stop). */
+        static Measure backlog(List<Map<String, String>> backlog, List<Map<String, String>> load, String version) {
+            List<Map<String, String>> rows = of(backlog, version);
+            if (rows.isEmpty()) {
+                return null;
+            }
+            Map<String, String> r = rows.get(rows.size() - 1);
+            Map<String, String> l = find(load, r.get("label"), version);
+            long atStop = (long) d(r, "unsettled_at_stop");
+            boolean drained = "yes".equals(r.get("settled"));
+            long errors = l == null ? -1 : (long) (d(l, "errors") + d(l, "other_status"));
+            long cut = l == null ? -1 : (long) d(l, "censored");
+            String text = String.format(Locale.ROOT, "%s unsettled at the stop (offered %.0f req/s for %.0f s); %s",
+                    count(r.get("unsettled_at_stop")), d(r, "offered_rps"), d(r, "duration_s"),
+                    drained ? "drained " + seconds(r.get("drain_s")) + " after the stop" : "not drained: " + r.get("settled"));
+            if (l != null) {
+                text += String.format(Locale.ROOT, "; load: %.0f req/s achieved, p99 ack %.1f ms, %d errors, %d cut",
+                        d(l, "throughput_rps"), d(l, "p99_ms"), errors, cut);
+            }
+            return new Measure(text, atStop >= 0 && atStop < d(r, "offered_rps") && drained && errors == 0 && cut == 0,
+                    d(r, "offered_rps") == 1000 && d(r, "duration_s") == 30);
+        }
+
+        static Measure lag(Map<String, String> r) {
+            if (r == null) {
+                return null;
+            }
+            return new Measure(String.format(Locale.ROOT, "p99 %.1f ms (p50 %.1f, max %.1f ms), %s of %s probes readable,"
+                            + " background %.0f req/s", d(r, "lag_p99_ms"), d(r, "lag_p50_ms"), d(r, "lag_max_ms"),
+                    r.get("visible"), r.get("probes"), d(r, "background_rps")),
+                    d(r, "lag_p99_ms") < 100 && d(r, "failed") == 0, d(r, "background_rps") == 200);
+        }
+
+        static Measure fanout(List<Map<String, String>> rows, String version) {
+            Map<String, String> r = null;
+            for (Map<String, String> x : of(rows, version)) {
+                if (x.get("label").startsWith("high-limits/")) {
+                    r = x;
+                }
+            }
+            if (r == null) {
+                return null;
+            }
+            return new Measure(String.format(Locale.ROOT, "%.0f items/s (%s items in %.2f s, %s, %s failed)",
+                            d(r, "items_per_s"), r.get("items"), d(r, "wall_s"), r.get("status"), r.get("failed")),
+                    d(r, "items_per_s") >= 1000 && d(r, "failed") == 0 && "succeeded".equals(r.get("status")),
+                    d(r, "latency_ms") == 5 && d(r, "concurrency") == 32);
+        }
+
+        static Measure heap(List<Map<String, String>> rows) {
+            List<Map<String, String>> span = heapSpan(rows);
+            if (span == null) {
+                return null;
+            }
+            Map<String, String> first = span.get(0);
+            Map<String, String> last = span.get(1);
+            String k = d(first, "live_objects_mb") > 0 ? "live_objects_mb" : "heap_after_gc_mb";
+            double change = d(last, k) / d(first, k) - 1;
+            return new Measure(String.format(Locale.ROOT, "%s: %.1f MB at %s items → %.1f MB at %s items (%+.0f%%); G1"
+                            + " used after GC %.1f → %.1f MB; peak RSS %.0f MB",
+                    k.equals("live_objects_mb") ? "live objects after full GC" : "heap after GC", d(first, k),
+                    first.get("items_fetched"), d(last, k), last.get("items_fetched"), 100 * change,
+                    d(first, "heap_after_gc_mb"), d(last, "heap_after_gc_mb"), d(last, "rss_peak_mb")),
+                    Math.abs(change) <= 0.2, // the points are N CDA fetches, give or take those in flight
+                    Math.abs(d(first, "items_fetched") - 10_000) < 100 && d(last, "items_fetched") == 100_000);
+        }
+
+        // ------------------------------------------------------------------------------------------ formatting
 
         static String mb(long bytes) {
             return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
@@ -1634,11 +2137,15 @@ public final class Bench {
 
         static double d(Map<String, String> r, String k) {
             String v = r.get(k);
-            return v == null ? Double.NaN : Double.parseDouble(v);
+            try {
+                return v == null ? Double.NaN : Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
         }
 
         static String num(String v, int decimals) {
-            if (v == null) {
+            if (v == null || v.equals("NaN")) {
                 return "–";
             }
             return String.format(Locale.ROOT, "%,." + decimals + "f", Double.parseDouble(v));
@@ -1646,6 +2153,15 @@ public final class Bench {
 
         static String ms(String v) {
             return v == null || v.equals("NaN") ? "–" : String.format(Locale.ROOT, "%.2f ms", Double.parseDouble(v));
+        }
+
+        static String seconds(String v) {
+            return v == null || v.equals("NaN") ? "–" : String.format(Locale.ROOT, "%.1f s", Double.parseDouble(v));
+        }
+
+        /** A count; -1 (no answer) as "?". */
+        static String count(String v) {
+            return v == null || v.startsWith("-") ? "?" : v;
         }
 
         static List<Map<String, String>> tsv(Path file) throws IOException {
