@@ -19,8 +19,9 @@ public class ContentCache {
     static final int ENTRY_OVERHEAD = 96;
 
     /**
-     * Bounded by weight, not by count, so memory stays flat whatever the size of the items or of the job: an
-     * entry weighs its JSON's bytes plus its key. What is evicted is read back from the store on the next read.
+     * Bounded by weight, not by count, so memory stays flat whatever the size of the items: an entry weighs its
+     * JSON's bytes plus its key. It is filled by reads only (a write invalidates), so a big job does not fill it
+     * either. What is evicted is read back from the store on the next read.
      */
     @Bean("content")
     public Cache<String, byte[]> content(@Value("${router.cache.max-size}") DataSize maxSize) {

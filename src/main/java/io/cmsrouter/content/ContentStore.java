@@ -28,7 +28,8 @@ import java.util.Map;
  * was stored, so an older publish arriving afterwards changes nothing.
  * <p>
  * Writes join the caller's transaction, so they commit with the results that record them. The keys they touch stay
- * locked ({@link ContentLocks}) until that transaction ends, and the in-memory cache changes only once it commits.
+ * locked ({@link ContentLocks}) until that transaction ends. The in-memory cache holds what is read: a write
+ * invalidates its key once it commits, and the next read loads it.
  */
 @Component("contentStore")
 public class ContentStore {
@@ -113,8 +114,8 @@ public class ContentStore {
             jdbc.update("update content_item set body = ?, version = ?, event_time = ?, updated_at = ? where cache_key = ?",
                     outcome.content(), outcome.version(), eventTime, now, key);
         }
-        byte[] json = outcome.content();
-        afterCommit.add(json == null ? () -> content.invalidate(key) : () -> content.put(key, json));
+        // the next read loads what was committed; only what is read takes memory, so a big job leaves it as it was
+        afterCommit.add(() -> content.invalidate(key));
         return new Written(true, url, title);
     }
 
