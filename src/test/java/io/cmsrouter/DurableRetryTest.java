@@ -68,6 +68,39 @@ class DurableRetryTest extends RouterHttpTest {
     }
 
     @Test
+    void aJobWhoseNextPageCannotBeReadWhileItsFirstItemsWaitResumesAndFinishesEveryPage() {
+        List<ObjectNode> items = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            items.add(jobEntry("blt0pages0wait" + i, "paged_ct", "en-us", "blt0env0production", "success"));
+        }
+        stack.job("job-paged-outage", "publish", items, 100, "total_count");
+        // the first page's items cannot be fetched, and then the second page cannot be read
+        StubMapping cdaOutage = cms.stubFor(WireMock.get(urlPathMatching("/v3/content_types/paged_ct/entries/.*"))
+                .atPriority(1).willReturn(aResponse().withStatus(503)));
+        StubMapping cmaOutage = cms.stubFor(WireMock.get(urlPathEqualTo("/v3/bulk/jobs/job-paged-outage/items"))
+                .withQueryParam("skip", com.github.tomakehurst.wiremock.client.WireMock.equalTo("100")).atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
+
+        String uid = deliver(jobWebhook("job-paged-outage", "publish")).path("execution_uid").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> execution(uid).path("attempts").asInt() >= 2);
+
+        // the run is scheduled again where it stopped; its waiting items are not taken for a finished run's
+        JsonNode waiting = execution(uid);
+        assertThat(waiting.path("status").asText()).isEqualTo("processing");
+        assertThat(waiting.path("error").asText()).contains("HTTP 503");
+        assertThat(waiting.path("summary").path("pending").asInt()).isEqualTo(100);
+        cms.removeStub(cmaOutage);
+        cms.removeStub(cdaOutage);
+
+        JsonNode done = settled(uid);
+        assertThat(done.path("status").asText()).isEqualTo("succeeded");
+        assertThat(done.path("summary").path("succeeded").asInt()).isEqualTo(150);
+        for (int i = 0; i < 150; i++) {
+            assertThat(cachedEntry("paged_ct", "blt0pages0wait" + i, "production", "en-us").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void anItemThatFailsPastTheHorizonIsADeadLetterWithEveryAttemptCounted() {
         String path = "/v3/content_types/article/entries/blt0forever0503";
         cms.stubFor(WireMock.get(urlPathEqualTo(path)).atPriority(1).willReturn(aResponse().withStatus(503)));

@@ -27,8 +27,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A CDA outage outlasts the in-process retries, and the router is killed (SIGKILL) while items wait for their
- * scheduled retry: the schedule is on disk, so the restarted router (this time with power-loss durability) keeps
- * retrying them, dead-letters none, and caches every item once the CDA is back.
+ * scheduled retry: the schedule is on disk, so the restarted router (this time with process-crash durability rather
+ * than the default power-loss) keeps retrying them, dead-letters none, and caches every item once the CDA is back.
  */
 class OutageRestartIT {
     private static final int ITEMS = 60;
@@ -71,7 +71,7 @@ class OutageRestartIT {
         assertThat(before.path("summary").path("pending").asInt()).isEqualTo(ITEMS);
 
         router.kill();
-        router.start(cms.baseUrl(), concat(SETTINGS, "--router.durability=power-loss"), Map.of());
+        router.start(cms.baseUrl(), concat(SETTINGS, "--router.durability=process-crash"), Map.of());
 
         // still waiting on the schedule, none given up, and retried again by the new process (the settlement after
         // the last page may have been lost with the process: the resumed run settles it again)

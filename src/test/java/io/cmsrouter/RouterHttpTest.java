@@ -21,8 +21,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -124,6 +131,41 @@ public abstract class RouterHttpTest {
         HttpResponse<String> response = post("/webhooks/contentstack", event.toString(), "application/json");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return read(response.body());
+    }
+
+    /** POSTs the webhooks all at once, each from its own thread, as Contentstack's concurrent deliveries come. */
+    protected List<HttpResponse<String>> postAtOnce(List<String> webhooks) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(webhooks.size());
+        try {
+            List<Callable<HttpResponse<String>>> posts = new ArrayList<>();
+            webhooks.forEach(webhook -> posts.add(() -> post("/webhooks/contentstack", webhook, "application/json")));
+            List<HttpResponse<String>> responses = new ArrayList<>();
+            for (Future<HttpResponse<String>> response : senders.invokeAll(posts)) {
+                responses.add(response.get());
+            }
+            return responses;
+        } finally {
+            senders.shutdown();
+        }
+    }
+
+    /** Deliveries of one event: exactly one 202, the others 200 duplicates of its execution, whose uid is returned. */
+    protected String onlyOneAccepted(List<HttpResponse<String>> responses) {
+        Set<String> executions = new HashSet<>();
+        int accepted = 0;
+        for (HttpResponse<String> response : responses) {
+            JsonNode body = read(response.body());
+            executions.add(body.path("execution_uid").asText());
+            if (response.statusCode() == 202) {
+                accepted++;
+            } else {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(body.path("duplicate").asBoolean()).isTrue();
+            }
+        }
+        assertThat(accepted).isEqualTo(1);
+        assertThat(executions).hasSize(1);
+        return executions.iterator().next();
     }
 
     /** Delivers a webhook and waits until its execution has settled; returns the execution. */

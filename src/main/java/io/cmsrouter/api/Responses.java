@@ -3,7 +3,7 @@ package io.cmsrouter.api;
 import io.cmsrouter.common.ConflictException;
 import io.cmsrouter.common.ErrorBody;
 import io.cmsrouter.common.NotFoundException;
-import io.cmsrouter.intake.IntakeClosedException;
+import io.cmsrouter.intake.IntakeUnavailableException;
 import io.cmsrouter.security.WebhookRejectedException;
 import io.cmsrouter.webhook.InvalidEventException;
 import io.cmsrouter.webhook.MalformedWebhookException;
@@ -52,7 +52,7 @@ public class Responses {
         String request = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class) + " "
                 + exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         int status = statusOf(cause);
-        if (cause instanceof IntakeClosedException closed) {
+        if (cause instanceof IntakeUnavailableException closed) {
             exchange.getMessage().setHeader("Retry-After", closed.getRetryAfterSeconds());
         }
         if (status == 500) {
@@ -82,7 +82,7 @@ public class Responses {
         if (cause instanceof ConflictException) {
             return 409;
         }
-        if (cause instanceof IntakeClosedException) {
+        if (cause instanceof IntakeUnavailableException) {
             return 503;
         }
         return 500;

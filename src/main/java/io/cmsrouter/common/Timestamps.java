@@ -17,6 +17,11 @@ public final class Timestamps {
     private Timestamps() {
     }
 
+    /** A timestamp column's value as JDBC gives it: a {@link java.sql.Timestamp} or an {@link java.time.OffsetDateTime}. */
+    public static Instant of(Object column) {
+        return column instanceof java.time.OffsetDateTime o ? o.toInstant() : ((java.sql.Timestamp) column).toInstant();
+    }
+
     /** @throws DateTimeParseException when the text is not an ISO-8601 instant */
     public static Instant parse(CharSequence text) {
         Instant fast = utc(text);

@@ -6,6 +6,8 @@ import io.cmsrouter.common.Timestamps;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
+import static io.cmsrouter.common.Texts.cut;
+
 /**
  * One thing to apply to the cache: an entry or asset to publish, unpublish or delete in one environment and locale,
  * or a content type whose entries are deleted. {@code payload} is the full item when the webhook carried it; a
@@ -41,10 +43,6 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
     public WorkItem truncated() {
         return new WorkItem(type, cut(contentTypeUid, 256), cut(uid, 256), cut(locale, 64), cut(environment, 256),
                 cut(environmentUid, 256), cut(action, 32), version, cut(title, 1024), null, eventTime);
-    }
-
-    private static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     /** The cache key of this item in its environment and locale. */

@@ -2,6 +2,7 @@ package io.cmsrouter.contentstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmsrouter.content.WorkItem;
+import io.cmsrouter.webhook.Identifiers;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -37,19 +38,27 @@ public class Environments {
                 && !((Map<String, String>) lookup).containsKey(item.environmentUid()));
     }
 
-    /** The item with its environment name filled in; an uid the stack does not know is a permanent failure. */
+    /**
+     * The item with its environment name filled in; an uid the stack does not know, or a name the router could not
+     * store or key by, is a permanent failure.
+     */
     public WorkItem name(@ExchangeProperty("item") WorkItem item,
                          @ExchangeProperty("environmentNames") Map<String, String> names) {
         String name = names.get(item.environmentUid());
         if (name == null) {
-            throw new UnknownEnvironmentException(item.environmentUid());
+            throw new UnknownEnvironmentException("environment uid '" + item.environmentUid()
+                    + "' is not in GET /v3/environments");
+        }
+        if (!Identifiers.NAME.accepts(name)) {
+            throw new UnknownEnvironmentException("environment uid '" + item.environmentUid() + "' is named with"
+                    + " more than 128 characters, or characters other than " + Identifiers.NAME.allowed());
         }
         return item.withEnvironment(name);
     }
 
     public static class UnknownEnvironmentException extends RuntimeException {
-        public UnknownEnvironmentException(String uid) {
-            super("environment uid '" + uid + "' is not in GET /v3/environments");
+        public UnknownEnvironmentException(String reason) {
+            super(reason);
         }
     }
 }

@@ -85,7 +85,7 @@ public class JobPages {
     private static boolean usable(WorkItem item) {
         return item.uid() != null && Identifiers.ID.accepts(item.uid()) && Identifiers.ID.accepts(item.contentTypeUid())
                 && Identifiers.LOCALE.accepts(item.locale()) && Identifiers.ID.accepts(item.environmentUid())
-                && Identifiers.WORD.accepts(item.action());
+                && Identifiers.ACTION.accepts(item.action());
     }
 
     private WorkItem toWorkItem(JsonNode i, String jobAction, Map<String, String> environmentNames, Instant jobTime) {

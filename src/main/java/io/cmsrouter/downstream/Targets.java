@@ -128,7 +128,7 @@ public class Targets {
      * Makes the request for one attempt: the payload as body, the target's headers and credentials, and a fresh
      * Standard Webhooks signature (webhook-id stays the notification's on every attempt; the timestamp is now's).
      */
-    public void prepare(@ExchangeProperty("notification") Outbox.Notification notification, Exchange exchange)
+    public void prepare(@ExchangeProperty("notification") Deliveries.Notification notification, Exchange exchange)
             throws IOException {
         Target target = configured.get(notification.target());
         byte[] body = notification.payload();

@@ -16,6 +16,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -32,6 +35,10 @@ public class Backlog {
     private final ObjectMapper mapper;
     private final Channels channels;
     private final CamelContext camel;
+    /** To run now: accepted or under way, and not waiting for a scheduled retry of the run. */
+    private static final String DUE = "status in ('received', 'processing') and (next_attempt_at is null"
+            + " or next_attempt_at <= ?)";
+
     private final int queueSize;
     private final Claims claims;
 
@@ -54,25 +61,27 @@ public class Backlog {
         if (room <= 0) {
             return List.of();
         }
-        List<String> candidates = jdbc.queryForList("select uid from execution where status in ('received',"
-                        + " 'processing') and (next_attempt_at is null or next_attempt_at <= ?) order by created_at limit ?",
-                UUID.class, Timestamp.from(Instant.now()), room + claims.size())
+        Timestamp now = Timestamp.from(Instant.now());
+        List<String> candidates = jdbc.queryForList("select uid from execution where " + DUE
+                        + " order by created_at limit ?", UUID.class, now, room + claims.size())
                 .stream().map(UUID::toString).filter(claims::claim).limit(room).toList();
-        return stillToRun(candidates);
+        return stillToRun(candidates, now);
     }
 
     /**
      * Of executions just claimed, those still to run. A run that ended between the query and the claim has settled
      * (it releases its claim only after its settlement commits), so reading them again after claiming tells.
      */
-    private List<String> stillToRun(List<String> claimedNow) {
+    private List<String> stillToRun(List<String> claimedNow, Timestamp now) {
         if (claimedNow.isEmpty()) {
             return claimedNow;
         }
-        Set<String> toRun = new java.util.HashSet<>(jdbc.queryForList("select uid from execution where uid in ("
-                        + String.join(", ", java.util.Collections.nCopies(claimedNow.size(), "?")) + ")"
-                        + " and status in ('received', 'processing')", UUID.class,
-                claimedNow.stream().map(UUID::fromString).toArray()).stream().map(UUID::toString).toList());
+        List<Object> args = new ArrayList<>();
+        args.add(now);
+        claimedNow.stream().map(UUID::fromString).forEach(args::add);
+        Set<String> toRun = new HashSet<>(jdbc.queryForList("select uid from execution where " + DUE + " and uid in ("
+                + String.join(", ", Collections.nCopies(claimedNow.size(), "?")) + ")", UUID.class, args.toArray())
+                .stream().map(UUID::toString).toList());
         claimedNow.stream().filter(uid -> !toRun.contains(uid)).forEach(claims::release);
         return claimedNow.stream().filter(toRun::contains).toList();
     }

@@ -1,5 +1,6 @@
 package io.cmsrouter.execution;
 
+import io.cmsrouter.common.Texts;
 import io.cmsrouter.content.ContentStore;
 import io.cmsrouter.content.ContentStore.Written;
 import io.cmsrouter.content.Outcome;
@@ -11,10 +12,8 @@ import org.springframework.stereotype.Component;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -37,12 +36,11 @@ class ItemResults {
 
     /**
      * Writes the outcomes and returns each item's status. {@code retried}: the items have results already (a
-     * scheduled retry updates them); else they are new, unless the same item comes twice in one batch.
+     * scheduled retry updates them).
      */
     List<String> record(UUID executionUid, List<Outcome> outcomes, boolean retried) {
         List<Written> written = contentStore.write(outcomes);
         Instant now = Instant.now();
-        Set<String> seen = new HashSet<>();
         List<String> statuses = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
             Outcome o = outcomes.get(i);
@@ -53,8 +51,7 @@ class ItemResults {
                 case SKIPPED -> new Result("skipped", o.error(), null, o.title(), null, null);
                 case FAILED -> failed(executionUid, o, now, retried);
             };
-            boolean exists = retried || !seen.add(o.item().resultKey());
-            save(executionUid, o, result, exists);
+            save(executionUid, o, result);
             statuses.add(result.status());
         }
         return statuses;
@@ -81,15 +78,16 @@ class ItemResults {
                 o.title(), null, null);
     }
 
-    private void save(UUID executionUid, Outcome o, Result r, boolean exists) {
+    /** Updates the item's result, or inserts it: a job can list an item twice, a resumed page can redo one. */
+    private void save(UUID executionUid, Outcome o, Result r) {
         WorkItem item = o.item();
         Timestamp now = Timestamp.from(Instant.now());
         Timestamp next = r.nextAttemptAt() == null ? null : Timestamp.from(r.nextAttemptAt());
         Timestamp until = r.retryUntil() == null ? null : Timestamp.from(r.retryUntil());
-        String error = truncate(r.error(), 4000);
-        String url = truncate(r.url(), 2048);
-        String title = truncate(r.title(), 1024);
-        int updated = !exists ? 0 : jdbc.update("update execution_item set environment = ?, version = ?, status = ?,"
+        String error = Texts.cut(r.error(), 4000);
+        String url = Texts.cut(r.url(), 2048);
+        String title = Texts.cut(r.title(), 1024);
+        int updated = jdbc.update("update execution_item set environment = ?, version = ?, status = ?,"
                         + " attempts = attempts + ?, error = ?, url = coalesce(?, url), title = coalesce(?, title),"
                         + " next_attempt_at = ?, retry_until = ?, updated_at = ? where execution_uid = ? and item_key = ?",
                 item.environment(), item.version(), r.status(), o.attempts(), error, url, title, next, until, now,
@@ -103,9 +101,5 @@ class ItemResults {
                     item.environment(), item.environmentUid(), item.action(), item.version(),
                     Timestamp.from(item.eventTime()), r.status(), o.attempts(), error, url, title, next, until, now);
         }
-    }
-
-    static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 }

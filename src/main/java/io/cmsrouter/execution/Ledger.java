@@ -1,10 +1,9 @@
 package io.cmsrouter.execution;
 
+import io.cmsrouter.common.Texts;
 import io.cmsrouter.content.Outcome;
 import io.cmsrouter.content.Outcomes;
 import io.cmsrouter.content.Page;
-import io.cmsrouter.retry.Backoff;
-import io.cmsrouter.retry.Failures;
 import io.cmsrouter.store.Durability;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
@@ -22,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -38,9 +36,6 @@ import java.util.UUID;
 @Component("ledger")
 public class Ledger {
     private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
-    /** Exchange properties a run's failure leaves for the settlement. */
-    public static final String RUN_ERROR = "runError";
-    public static final String RUN_RETRYABLE = "runRetryable";
     public static final String IGNORED = "ignored";
     /** The status writeResults gave a single event's one item, so its settlement needs no count of results. */
     static final String ITEM_STATUS = "itemStatus";
@@ -49,18 +44,16 @@ public class Ledger {
     private final TransactionTemplate transactions;
     private final ItemResults itemResults;
     private final Durability durability;
-    private final Backoff backoff;
-    private final Outcomes outcomes;
+    private final RunFailures runFailures;
     private final CamelContext camel;
 
     public Ledger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, ItemResults itemResults,
-                  Durability durability, Backoff backoff, Outcomes outcomes, CamelContext camel) {
+                  Durability durability, RunFailures runFailures, CamelContext camel) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.itemResults = itemResults;
         this.durability = durability;
-        this.backoff = backoff;
-        this.outcomes = outcomes;
+        this.runFailures = runFailures;
         this.camel = camel;
     }
 
@@ -87,7 +80,8 @@ public class Ledger {
     public void commitPage(@ExchangeProperty("executionUid") String uid, @ExchangeProperty("page") Page page,
                            @Body Object splitResult) {
         if (forcedShutdown()) {
-            return;
+            // the page is not committed; ending the run here spares fetching pages that could not be committed either
+            throw new IllegalStateException("interrupted by a forced shutdown before the page was committed");
         }
         List<Outcome> pageOutcomes = new ArrayList<>(page.skipped());
         if (splitResult instanceof List<?> results) {
@@ -119,35 +113,12 @@ public class Ledger {
     }
 
     /**
-     * What the cms-retries policy could not cure (its retries used up, or not worth retrying): the failure of the
-     * item in hand, or else of the run.
-     */
-    public void recordFailure(Exchange exchange) {
-        if (exchange.getProperty("item") != null) {
-            outcomes.failed(exchange);
-        } else {
-            failRun(exchange);
-        }
-    }
-
-    /**
-     * A failure of the run itself (not of one item): kept on the exchange for the settlement, which schedules the run
-     * again when the failure is transient.
-     */
-    void failRun(Exchange exchange) {
-        Throwable cause = Failures.of(exchange);
-        exchange.setProperty(RUN_ERROR, Failures.describe(cause));
-        exchange.setProperty(RUN_RETRYABLE, Failures.isTransientCause(cause));
-        LOG.warn("Execution {} failed: {}", exchange.getProperty("executionUid"), Failures.describe(cause));
-    }
-
-    /**
      * Settles the execution after a run, in the caller's transaction: its status from its results, or from the run's
      * failure. A run cut short by a forced shutdown settles nothing: it resumes on the next start.
      */
     public String settle(@ExchangeProperty("executionUid") String uid, @ExchangeProperty(IGNORED) Boolean ignored,
-                         @ExchangeProperty(RUN_ERROR) String runError,
-                         @ExchangeProperty(RUN_RETRYABLE) Boolean retryable,
+                         @ExchangeProperty(RunFailures.RUN_ERROR) String runError,
+                         @ExchangeProperty(RunFailures.RUN_RETRYABLE) Boolean retryable,
                          @ExchangeProperty(ITEM_STATUS) String itemStatus) {
         UUID executionUid = UUID.fromString(uid);
         if (forcedShutdown()) {
@@ -160,19 +131,7 @@ public class Ledger {
         if (runError == null) {
             return setStatus(executionUid, itemStatus != null ? statusOf(itemStatus) : resultStatus(executionUid), null);
         }
-        Map<String, Object> run = jdbc.queryForMap("select resume_at, retry_until from execution where uid = ?",
-                executionUid);
-        Instant now = Instant.now();
-        Instant giveUpAt = run.get("RETRY_UNTIL") == null ? backoff.giveUpAt(now) : instant(run.get("RETRY_UNTIL"));
-        Optional<Instant> next = Boolean.TRUE.equals(retryable) ? backoff.next(now, giveUpAt) : Optional.empty();
-        if (next.isEmpty()) {
-            return setStatus(executionUid, "failed", runError);
-        }
-        String status = ((Number) run.get("RESUME_AT")).intValue() > 0 ? "processing" : "received";
-        jdbc.update("update execution set status = ?, error = ?, attempts = attempts + 1, next_attempt_at = ?,"
-                        + " retry_until = ?, updated_at = ? where uid = ?", status, ItemResults.truncate(runError, 4000),
-                Timestamp.from(next.get()), Timestamp.from(giveUpAt), now(), executionUid);
-        return status;
+        return runFailures.settle(executionUid, runError, Boolean.TRUE.equals(retryable));
     }
 
     /** A notification became a dead letter: its execution is partial (unless it already is, or failed). */
@@ -183,7 +142,7 @@ public class Ledger {
 
     private String setStatus(UUID uid, String status, String error) {
         jdbc.update("update execution set status = ?, error = ?, next_attempt_at = null, updated_at = ? where uid = ?",
-                status, ItemResults.truncate(error, 4000), now(), uid);
+                status, Texts.cut(error, 4000), now(), uid);
         return status;
     }
 
@@ -224,9 +183,5 @@ public class Ledger {
 
     static Timestamp now() {
         return Timestamp.from(Instant.now());
-    }
-
-    static Instant instant(Object value) {
-        return value instanceof java.time.OffsetDateTime o ? o.toInstant() : ((Timestamp) value).toInstant();
     }
 }

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Items whose scheduled retry is due (status pending, {@code next_attempt_at} passed), as one run per execution:
- * the retry-schedule route (routes/recovery.camel.yaml) applies each run's items as a page and settles the
- * execution. An execution being run already (its own fan-out, or a previous retry) is left for the next round.
+ * Items whose scheduled retry is due (status pending, {@code next_attempt_at} passed) of executions whose run is over
+ * ({@code retrying}), as one run per execution: the retry-schedule route (routes/recovery.camel.yaml) applies each
+ * run's items as a page and settles the execution. An execution being run already is left for the next round.
  */
 @Component("retrySchedule")
 public class RetrySchedule {
@@ -48,22 +48,26 @@ public class RetrySchedule {
     }
 
     /**
-     * The due runs, each claimed (released when it settles). The items are read after the claim, so a run that ended
-     * meanwhile (it releases its claim after its results commit) is not repeated.
+     * The due runs, each claimed (released when it settles). Only executions whose run is over ({@code retrying})
+     * have their items retried here; a run still under way, or scheduled to run again, settles its own items. The
+     * items are read after the claim, so a run that ended meanwhile (it releases its claim after its results
+     * commit) is not repeated.
      */
     public List<RetryRun> due() {
         Timestamp now = Timestamp.from(Instant.now());
-        List<UUID> executions = jdbc.queryForList("select distinct execution_uid from execution_item"
-                + " where status = 'pending' and next_attempt_at <= ? limit ?", UUID.class, now, pageSize);
+        List<UUID> executions = jdbc.queryForList("select distinct i.execution_uid from execution_item i"
+                + " join execution e on e.uid = i.execution_uid where e.status = 'retrying' and i.status = 'pending'"
+                + " and i.next_attempt_at <= ? limit ?", UUID.class, now, pageSize);
         List<RetryRun> runs = new ArrayList<>();
         for (UUID uid : executions) {
             if (!claims.claim(uid.toString())) {
                 continue;
             }
-            List<WorkItem> items = jdbc.query("select type, content_type_uid, uid, locale, environment, environment_uid,"
-                            + " action, version, title, event_time from execution_item where execution_uid = ?"
-                            + " and status = 'pending' and next_attempt_at <= ? order by next_attempt_at limit ?",
-                    (rs, n) -> workItem(rs), uid, now, pageSize);
+            List<WorkItem> items = jdbc.query("select i.type, i.content_type_uid, i.uid, i.locale, i.environment,"
+                            + " i.environment_uid, i.action, i.version, i.title, i.event_time from execution_item i"
+                            + " join execution e on e.uid = i.execution_uid where i.execution_uid = ?"
+                            + " and e.status = 'retrying' and i.status = 'pending' and i.next_attempt_at <= ?"
+                            + " order by i.next_attempt_at limit ?", (rs, n) -> workItem(rs), uid, now, pageSize);
             if (items.isEmpty()) {
                 claims.release(uid.toString());
             } else {

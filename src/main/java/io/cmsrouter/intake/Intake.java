@@ -23,7 +23,7 @@ public class Intake implements SmartLifecycle {
 
     public void admit() {
         if (!open) {
-            throw new IntakeClosedException(retryAfterSeconds);
+            throw new IntakeUnavailableException("the router is shutting down; deliver again later", retryAfterSeconds);
         }
     }
 

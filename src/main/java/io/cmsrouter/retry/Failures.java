@@ -4,13 +4,14 @@ import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 
 /**
- * Which failures of an HTTP call (to the CMS or to a downstream target) are worth retrying: I/O errors, 5xx and 429.
- * Other 4xx (404, 422, 401...) are not.
+ * Which failures are worth retrying: of an HTTP call (to the CMS or to a downstream target), I/O errors, 5xx and 429,
+ * not other 4xx (404, 422, 401...); of the database, the transient ones (a lock timeout, say).
  */
 @Component("failures")
 public class Failures {
@@ -30,7 +31,8 @@ public class Failures {
         if (status > 0) {
             return status >= 500 || status == 429;
         }
-        return causeOf(t, IOException.class) != null;
+        // a lock or query timeout, or a connection the pool could not give in time, passes
+        return causeOf(t, IOException.class) != null || causeOf(t, TransientDataAccessException.class) != null;
     }
 
     /** The HTTP status of a failed call, or -1 when the failure is not an HTTP answer. */

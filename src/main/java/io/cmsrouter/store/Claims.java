@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The executions this router is running: queued for a dispatcher or being run. An execution is claimed by whoever
  * hands it over (the intake journal, before the webhook is committed; the backlog sweep; the retry schedule) and
- * released once its run has settled, so it never runs twice at once.
+ * released once its run has settled, or when it could not be queued (it then waits on disk for the sweep), so it
+ * never runs twice at once. The claims live in this process: one router per database.
  */
 @Component("claims")
 public class Claims {

@@ -26,19 +26,13 @@ public class Durability {
 
     private final JdbcTemplate jdbc;
     private final String flush;
-    private final Mode mode;
 
     public Durability(JdbcTemplate jdbc, SqlDialect dialect, @Value("${router.durability}") Mode mode) {
         this.jdbc = jdbc;
-        this.mode = mode;
         this.flush = dialect.flush(mode == Mode.POWER_LOSS);
         LOG.info("Durability: {} (an acknowledged webhook survives {})", mode.name().toLowerCase().replace('_', '-'),
                 mode == Mode.POWER_LOSS ? "a crash of the router, of the OS, or a power loss"
                         : "a crash of the router, not of the OS or a power loss");
-    }
-
-    public Mode mode() {
-        return mode;
     }
 
     /** Makes every transaction committed so far durable in the configured sense. */

@@ -22,8 +22,10 @@ public class Identifiers {
     /** environment names, which a stack's owner chooses. */
     public static final Rule NAME = new Rule(128, Pattern.compile("[\\p{L}\\p{N} _.-]+"), "letters, digits, spaces, '_', '.' and '-'");
     public static final Rule LOCALE = new Rule(64, Pattern.compile("[A-Za-z0-9_-]+"), "letters, digits, '_' and '-'");
-    /** event names, statuses and actions. */
+    /** event names and statuses. */
     public static final Rule WORD = new Rule(64, Pattern.compile("[A-Za-z0-9_.-]+"), "letters, digits, '_', '.' and '-'");
+    /** what is done to an item: publish, unpublish, delete. */
+    public static final Rule ACTION = new Rule(32, Pattern.compile("[A-Za-z0-9_.-]+"), "letters, digits, '_', '.' and '-'");
     public static final Rule MODULE = new Rule(64, Pattern.compile("[A-Za-z0-9 _.-]+"), "letters, digits, spaces, '_', '.' and '-'");
 
     private static final String[] ITEMS = {"entry", "asset", "content_type", "global_field", "release", "comment",
@@ -65,7 +67,7 @@ public class Identifiers {
         optional(environment, "name", "data.environment", NAME);
         optional(data, "locale", "data", LOCALE);
         optional(data, "status", "data", WORD);
-        optional(data, "action", "data", WORD);
+        optional(data, "action", "data", ACTION);
         optional(data.path("branch"), "uid", "data.branch", ID);
         JsonNode releaseItems = data.path("release").path("items");
         for (int i = 0; i < releaseItems.size(); i++) {
@@ -74,7 +76,7 @@ public class Identifiers {
             optional(item, "uid", path, ID);
             optional(item, "content_type_uid", path, ID);
             optional(item, "locale", path, LOCALE);
-            optional(item, "action", path, WORD);
+            optional(item, "action", path, ACTION);
             optional(item, "type", path, WORD);
         }
         // read wherever they sit (the job payload is undocumented), so checked wherever they sit

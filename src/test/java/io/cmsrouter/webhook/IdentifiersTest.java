@@ -64,6 +64,15 @@ class IdentifiersTest {
     }
 
     @Test
+    void aReleaseItemsActionMustFitItsColumn() throws Exception {
+        JsonNode release = json.readTree("{\"module\": \"release\", \"event\": \"deploy\", \"data\": {\"release\":"
+                + " {\"uid\": \"blt1\", \"items\": [{\"uid\": \"blt2\", \"action\": \"" + "p".repeat(40) + "\"}]}}}");
+
+        assertThatThrownBy(() -> identifiers.check(release))
+                .hasMessage("field 'data.release.items[0].action' is longer than 32 characters");
+    }
+
+    @Test
     void aJobIdIsCheckedWhereverItSits() throws Exception {
         JsonNode job = json.readTree("{\"module\": \"jobs\", \"event\": \"publish.completed\", \"data\": {\"x\": [{\"job_id\": \""
                 + "j".repeat(200) + "\"}]}}");

@@ -1,0 +1,88 @@
+package io.cmsrouter.intake;
+
+import io.cmsrouter.common.Timestamps;
+import io.cmsrouter.intake.IntakeJournal.Entry;
+import io.cmsrouter.intake.IntakeJournal.Recorded;
+import io.cmsrouter.store.Claims;
+import io.cmsrouter.store.Uuids;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes one webhook in the intake writer's transaction: a redelivery is recognised and recorded as such; a new event
+ * gets its execution (claimed for the request that brought it), its stored body and its dedupe record.
+ * <p>
+ * Contentstack redelivers with a fresh triggered_at, so deliveries equal apart from triggered_at within
+ * {@code router.dedupe.window} are one event, unless a newer event about the same subject came in between: then it is
+ * the same change made again. Only the intake writer calls this, so webhooks are recorded one after another.
+ */
+@Component
+class Recorder {
+    private final JdbcTemplate jdbc;
+    private final Claims claims;
+    private final Duration dedupeWindow;
+    private Instant lastCreatedAt;
+
+    Recorder(JdbcTemplate jdbc, Claims claims, @Value("${router.dedupe.window}") Duration dedupeWindow) {
+        this.jdbc = jdbc;
+        this.claims = claims;
+        this.dedupeWindow = dedupeWindow;
+    }
+
+    Recorded record(Entry e) {
+        Timestamp now = nextCreatedAt();
+        List<Map<String, Object>> earlier = jdbc.queryForList(
+                "select execution_uid, received_at from delivery where fingerprint = ?", e.fingerprint());
+        if (!earlier.isEmpty()) {
+            Object uid = earlier.get(0).get("EXECUTION_UID");
+            Timestamp receivedAt = Timestamp.from(Timestamps.of(earlier.get(0).get("RECEIVED_AT")));
+            if (!receivedAt.before(Timestamp.from(now.toInstant().minus(dedupeWindow)))
+                    && !supersededSince(uid, e.subject())) {
+                return new Recorded(uid.toString(), true);
+            }
+            // expired, or a newer event about the same subject came since: this is a new event after all
+            jdbc.update("delete from delivery where fingerprint = ?", e.fingerprint());
+        }
+        UUID uid = Uuids.timeOrdered();
+        claims.claim(uid.toString());
+        jdbc.update("insert into execution (uid, created_at, updated_at, status, module, event, job_id, subject)"
+                + " values (?, ?, ?, 'received', ?, ?, ?, ?)", uid, now, now, e.module(), e.event(), e.jobId(), e.subject());
+        jdbc.update("insert into webhook_event (execution_uid, headers, body) values (?, ?, ?)", uid, e.headers(), e.body());
+        jdbc.update("insert into delivery (fingerprint, execution_uid, received_at) values (?, ?, ?)",
+                e.fingerprint(), uid, now);
+        return new Recorded(uid.toString(), false);
+    }
+
+    /**
+     * Whether another event about the same subject arrived after the earlier delivery: then an equal delivery is
+     * not a redelivery but the same change made again (publish, unpublish, publish the same version).
+     */
+    private boolean supersededSince(Object earlierUid, String subject) {
+        return !jdbc.queryForList("select 1 from execution later join execution earlier on earlier.uid = ?"
+                + " where later.subject = ? and later.created_at > earlier.created_at", earlierUid, subject).isEmpty();
+    }
+
+    /**
+     * Creation times strictly increase in the order the writer records webhooks, so "arrived later" is exact, also
+     * across a restart on a clock that stepped back.
+     */
+    private Timestamp nextCreatedAt() {
+        if (lastCreatedAt == null) {
+            Timestamp newest = jdbc.queryForObject("select max(created_at) from execution", Timestamp.class);
+            lastCreatedAt = newest == null ? Instant.EPOCH : newest.toInstant();
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        lastCreatedAt = now.isAfter(lastCreatedAt) ? now : lastCreatedAt.plusNanos(1_000);
+        return Timestamp.from(lastCreatedAt);
+    }
+
+}
