@@ -35,7 +35,7 @@ cd "$ROOT"
 : "${CURRENT_TREE:=$ROOT}"          # the tree of the current version ("after"): its target/ jar, config/ and routes/
 : "${JVM_FLAGS:=-Xmx512m}"
 : "${PORT_ROUTER:=39180}" "${PORT_BARE:=39181}" "${PORT_PEER:=39182}" "${PORT_SIM:=39190}"
-: "${INGEST_TARGETS:=bare peer router power-loss}" # power-loss: the current router with --router.durability=power-loss
+: "${INGEST_TARGETS:=bare peer router process-crash}" # process-crash: the current router with --router.durability=process-crash
 : "${INGEST_RATES:=200 500 1000}"   # fixed offered rates (open loop), full bodies, every target
 : "${INGEST_DURATION:=15}"          # seconds per fixed-rate run
 : "${INGEST_GRACE:=5}"              # seconds an overloaded server gets after that before the run is cut
@@ -401,11 +401,11 @@ profile_saturation() { # JFR of the router during another saturation run (not in
   bench_tool jfr-hot --jfr "$jfr" --out "$RAW/jfr-ingest.md" --top 15 >/dev/null || log "WARNING: no JFR summary"
 }
 
-power_loss_runs() { # the current router with --router.durability=power-loss: saturation only
+process_crash_runs() { # the current router with --router.durability=process-crash (not its default): saturation only
   warmup
-  drain router/warmup-power-loss
-  saturate full "$SAT_DURATION" -power-loss
-  drain router/full/saturation-power-loss
+  drain router/warmup-process-crash
+  saturate full "$SAT_DURATION" -process-crash
+  drain router/full/saturation-process-crash
 }
 
 scenario_ingest() {
@@ -424,9 +424,9 @@ scenario_ingest() {
         stop_pid "$PEER_PID" ;;
       router) # CDA ceiling raised so that concise events' fetches after the ack do not queue behind 80 req/s
         router_case router "$SIM_OPEN" ingest_runs --contentstack.cda-rate=1000 ;;
-      power-loss) # a setting of the new version only: no baseline run (the report says n/a)
-        VERSIONS=after router_case router-power-loss "$SIM_OPEN" power_loss_runs --contentstack.cda-rate=1000 \
-          --router.durability=power-loss ;;
+      process-crash) # a setting of the new version only: no baseline run (the report says n/a)
+        VERSIONS=after router_case router-process-crash "$SIM_OPEN" process_crash_runs --contentstack.cda-rate=1000 \
+          --router.durability=process-crash ;;
       *) log "unknown INGEST_TARGETS entry: $target"; exit 2 ;;
     esac
   done
