@@ -60,6 +60,9 @@ public final class Simulator {
                 Double.parseDouble(a.getOrDefault("cda-rate", "100")), Double.parseDouble(a.getOrDefault("cma-rate", "10")),
                 a.getOrDefault("api-key", "bench_api_key"), a.getOrDefault("delivery-token", "bench_delivery_token"),
                 a.getOrDefault("management-token", "bench_management_token"));
+        // the JDK server writes a response's head and body apart; with Nagle on, each keep-alive response then waits
+        // for the client's delayed ACK (~40 ms), a stall no real CMS has
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         // a thread per request in flight: latency is a sleep, as a remote API's would be
         ExecutorService pool = Executors.newFixedThreadPool(Integer.parseInt(a.getOrDefault("threads", "256")));
