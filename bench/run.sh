@@ -43,7 +43,7 @@ cd "$ROOT"
 : "${LOAD_WORKERS:=128}"            # open-loop generator: requests in flight at most (one connection each)
 : "${WARMUP_S:=20}"                 # closed-loop warm-up of each server (not recorded)
 : "${SAT_DURATION:=15}" "${SAT_CONNECTIONS:=32}" "${WRK_THREADS:=2}"
-: "${SAT_BODIES:=20000}"            # distinct bodies per saturation run (the router must not see one twice)
+: "${SAT_BODIES:=60000}"            # distinct bodies per saturation run (the router must not see one twice)
 : "${DRAIN_MAX_S:=60}"              # after a router run: wait at most this long for its backlog to be applied
 : "${SETTLE_MAX_S:=300}"            # after the warm-up of the backlog and lag scenarios: the same, before measuring
 : "${BACKLOG_RATE:=1000}" "${BACKLOG_DURATION:=30}" "${BACKLOG_DRAIN_MAX_S:=300}"
@@ -340,14 +340,14 @@ drain() { # LABEL [MAX_S]: waits for the router's unsettled executions (at most 
 }
 drain_router() { if [ "$T_NAME" = router ]; then drain "$@"; fi; } # after a run against the server under load
 
-fixed_rate() { # KIND RATE: open loop against the server under load
-  local kind=$1 rate=$2 label="$T_NAME/$1/$2" file
-  file=$(bodies "$kind" $((rate * INGEST_DURATION)) "$TAG$T_NAME-$kind-$rate")
+fixed_rate() { # KIND RATE [LABEL_SUFFIX]: open loop against the server under load
+  local kind=$1 rate=$2 label="$T_NAME/$1/$2${3:-}" file
+  file=$(bodies "$kind" $((rate * INGEST_DURATION)) "$TAG$T_NAME-$kind-$rate${3:-}")
   log "ingest ${VER:+$VER }$label: open loop at $rate req/s for ${INGEST_DURATION}s"
   cpu_begin "$T_PID"
   bench_tool load --target "$T_HOST" --path "$T_PATH" --bodies "$file" --rate "$rate" --duration "$INGEST_DURATION" \
     --grace "$INGEST_GRACE" --workers "$LOAD_WORKERS" --label "$label" --tsv "$RAW/ingest.tsv" \
-    --raw "$RAW/ingest-$TAG$T_NAME-$kind-$rate" >&2 || true
+    --raw "$RAW/ingest-$TAG$T_NAME-$kind-$rate${3:-}" >&2 || true
   cpu_end "$T_PID" "$label"
   rm -f "$file"
   drain_router "$label"
@@ -401,9 +401,13 @@ profile_saturation() { # JFR of the router during another saturation run (not in
   bench_tool jfr-hot --jfr "$jfr" --out "$RAW/jfr-ingest.md" --top 15 >/dev/null || log "WARNING: no JFR summary"
 }
 
-process_crash_runs() { # the current router with --router.durability=process-crash (not its default): saturation only
+process_crash_runs() { # the current router with --router.durability=process-crash (not its default), full bodies:
+  # the same warm-up and fixed rates as the default router before its saturation run, so both are as warm
   warmup
   drain router/warmup-process-crash
+  for rate in $INGEST_RATES; do
+    fixed_rate full "$rate" -process-crash
+  done
   saturate full "$SAT_DURATION" -process-crash
   drain router/full/saturation-process-crash
 }

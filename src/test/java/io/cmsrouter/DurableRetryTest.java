@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The durable retry schedule: a CMS outage longer than the in-process retries dead-letters nothing, and only what
  * keeps failing past the schedule's horizon becomes a dead letter. The schedule is quickened here (its waits start
- * at 300 ms, its horizon is 6 s); CrashRecoveryIT shows it survives a restart.
+ * at 300 ms, its horizon is 6 s); OutageRestartIT shows it survives a restart.
  */
 @TestPropertySource(properties = {
         "router.retry.schedule.first-delay=300ms",

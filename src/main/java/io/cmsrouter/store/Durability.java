@@ -9,10 +9,10 @@ import org.springframework.stereotype.Component;
 /**
  * What "on disk" means before the router answers ({@code router.durability}):
  * <ul>
- *   <li>{@code process-crash} (the default): committed transactions are written to the database file, so they
+ *   <li>{@code process-crash}: committed transactions are written to the database file, so they
  *   survive the router being killed (kill -9, an OOM kill, a crash of the JVM), not a crash of the OS or a power
  *   loss, which can drop what the OS had not yet written to the disk;</li>
- *   <li>{@code power-loss}: they are also forced to the disk (fsync) before the answer, so they survive an OS
+ *   <li>{@code power-loss} (the default): they are also forced to the disk (fsync) before the answer, so they survive an OS
  *   crash or a power loss as well.</li>
  * </ul>
  * Callers commit first, then flush; one flush covers every transaction committed before it, so a group commit pays
