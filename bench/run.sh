@@ -34,7 +34,8 @@ cd "$ROOT"
 : "${REBUILD:=0}"                   # 1: build the current jar even when target/ has one
 : "${CURRENT_TREE:=$ROOT}"          # the tree of the current version ("after"): its target/ jar, config/ and routes/
 : "${JVM_FLAGS:=-Xmx512m}"
-: "${PORT_ROUTER:=39180}" "${PORT_BARE:=39181}" "${PORT_PEER:=39182}" "${PORT_SIM:=39190}"
+# below the kernel's ephemeral range (32768-60999), so an outgoing connection cannot hold a server's port
+: "${PORT_ROUTER:=29180}" "${PORT_BARE:=29181}" "${PORT_PEER:=29182}" "${PORT_SIM:=29190}"
 : "${INGEST_TARGETS:=bare peer router process-crash}" # process-crash: the current router with --router.durability=process-crash
 : "${INGEST_RATES:=200 500 1000}"   # fixed offered rates (open loop), full bodies, every target
 : "${INGEST_DURATION:=15}"          # seconds per fixed-rate run
