@@ -1670,7 +1670,8 @@ public final class Bench {
             }
             double x = d(a, k);
             double y = d(b, k);
-            return Double.isNaN(x) || Double.isNaN(y) || y == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", x / y);
+            // every measure is >= 0: a negative one is the drain's "no answer" (-1), which has no ratio
+            return Double.isNaN(x) || Double.isNaN(y) || x < 0 || y <= 0 ? "–" : String.format(Locale.ROOT, "%.2f×", x / y);
         }
 
         // ------------------------------------------------------------------------------------------ sections
