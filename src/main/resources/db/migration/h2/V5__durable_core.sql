@@ -33,8 +33,11 @@ create table webhook_event (
     body          varbinary not null
 );
 
+-- The primary key is declared before the foreign key: H2 plans a statement once per connection and keeps the plan;
+-- planned on an empty table, an item's update by (execution_uid, item_key) ties between the two indexes and takes the
+-- first, which must not be the foreign key's (it scans every item of the execution: n² row reads for n items).
 create table execution_item_next (
-    execution_uid    uuid          not null references execution_next (uid) on delete cascade,
+    execution_uid    uuid          not null,
     item_key         varchar(1024) not null,
     type             varchar(16)   not null,
     content_type_uid varchar(256),
@@ -55,7 +58,8 @@ create table execution_item_next (
     next_attempt_at  timestamp with time zone,
     retry_until      timestamp with time zone,
     updated_at       timestamp with time zone not null,
-    primary key (execution_uid, item_key)
+    primary key (execution_uid, item_key),
+    constraint execution_item_execution foreign key (execution_uid) references execution_next (uid) on delete cascade
 );
 
 create table delivery_next (
