@@ -96,7 +96,8 @@ class BulkJobTest extends RouterHttpTest {
         assertThat(cachedEntry("article", "blt0unpub0entry1", "production", "en-us").statusCode()).isEqualTo(404);
         assertThat(cachedAsset("blt0unpub0asset1", "production").statusCode()).isEqualTo(404);
         assertThat(cachedEntry("article", "blt0unpub0keep01", "production", "en-us").statusCode()).isEqualTo(200);
-        cms.verify(0, getRequestedFor(urlPathMatching("/v3/(content_types/.*|assets/.*)")));
+        // this job's items only: a scheduled retry left by another test may fetch its own item meanwhile
+        cms.verify(0, getRequestedFor(urlPathMatching("/v3/(content_types/article/entries|assets)/blt0unpub0.*")));
     }
 
     @Test

@@ -124,5 +124,9 @@ class RetryPolicyTest extends RouterHttpTest {
         assertThat(item.path("next_attempt_at").asText()).isNotEmpty();
         // each round is the first attempt and 3 in-process retries, every one of them counted
         assertThat(item.path("attempts").asInt()).isPositive().isEqualTo(4 * (item.path("attempts").asInt() / 4));
+
+        // the CDA recovers: the next scheduled round applies the item, and no retry is left running for other tests
+        cms.stubFor(WireMock.get(urlPathEqualTo(PATH + "blt0always0500")).willReturn(entry("blt0always0500")));
+        assertThat(settled(uid).path("status").asText()).isEqualTo("succeeded");
     }
 }
