@@ -201,6 +201,13 @@ public abstract class RouterHttpTest {
         return get("/cache/assets/" + uid + "?environment=" + environment);
     }
 
+    /** The strings of a JSON array, in order: an ack's channels. */
+    protected static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
     protected JsonNode read(String body) {
         try {
             return json.readTree(body);

@@ -6,7 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -128,11 +127,5 @@ class SeedWebhooksTest extends RouterHttpTest {
         assertThat(strings(execution.path("channel"))).startsWith("assets.publish.fail");
         assertThat(execution.path("status").asText()).isEqualTo("ignored");
         assertThat(cachedAsset("blt0asset0failed01", "blank").statusCode()).isEqualTo(404);
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        array.forEach(v -> values.add(v.asText()));
-        return values;
     }
 }

@@ -38,7 +38,7 @@ public class WorkItems {
         String module = f.module().name().toLowerCase(java.util.Locale.ROOT);
         require(f.itemUid() != null, module + " event without the item's uid");
         require(f.module() == EventFacts.Module.ASSET || f.contentTypeUid() != null,
-                module + " event without data.content_type.uid");
+                module + " event without its content type uid");
         require(f.action().equals("delete") || f.environmentName() != null || f.environmentUid() != null,
                 module + " " + f.action() + " event without data.environment or publish_details");
         Instant time = eventTime(event);

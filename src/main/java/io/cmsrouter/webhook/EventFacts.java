@@ -33,8 +33,8 @@ public record EventFacts(Module module, String rawModule, String event, String o
 
         JsonNode item = switch (module) {
             case ASSET -> data.path("asset");
-            case CONTENT_TYPE -> data.path("content_type");
-            case GLOBAL_FIELD -> data.path("global_field");
+            case CONTENT_TYPE -> schemaItem(data, "content_type");
+            case GLOBAL_FIELD -> schemaItem(data, "global_field");
             case RELEASE -> data.path("release");
             default -> data.path("entry");
         };
@@ -64,6 +64,12 @@ public record EventFacts(Module module, String rawModule, String event, String o
         return new EventFacts(module, rawModule, eventName, outcome, contentTypeUid, itemUid,
                 environmentUid, environmentName, locale, text(data, "status"), jobId, jobAction,
                 text(event.path("source"), "type"));
+    }
+
+    /** A content type or global field: under its own key, or (a delete seen in the wild) as {@code data} itself. */
+    static JsonNode schemaItem(JsonNode data, String key) {
+        JsonNode wrapped = data.path(key);
+        return wrapped.isObject() || text(data, "uid") == null ? wrapped : data;
     }
 
     /** What the event is about: its job, or its module and item (content type uid and item uid). */

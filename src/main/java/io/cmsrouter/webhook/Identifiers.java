@@ -62,6 +62,11 @@ public class Identifiers {
                 publishDetails(details, path + ".publish_details");
             }
         }
+        EventFacts.Module module = EventFacts.moduleOf(event.get("module").asText());
+        if (module == EventFacts.Module.CONTENT_TYPE || module == EventFacts.Module.GLOBAL_FIELD) {
+            // which may come as data itself (EventFacts.schemaItem)
+            optional(data, "uid", "data", ID);
+        }
         JsonNode environment = data.path("environment");
         optional(environment, "uid", "data.environment", ID);
         optional(environment, "name", "data.environment", NAME);

@@ -26,6 +26,17 @@ class ChannelsTest {
     }
 
     @Test
+    void contentTypeOrGlobalFieldSentAsDataItself() throws Exception {
+        assertThat(derive("{'module': 'content_type', 'event': 'delete', 'data': {'uid': 'promo', 'title': 'Promo'}}"))
+                .containsExactly("content_types.delete", "content_types.promo.delete");
+        assertThat(derive("{'module': 'global_field', 'event': 'delete', 'data': {'uid': 'seo', 'schema': []}}"))
+                .containsExactly("global_fields.delete", "global_fields.seo.delete");
+        // the wrapper, when present, is what the event is about
+        assertThat(derive("{'module': 'content_type', 'event': 'delete', 'data': {'uid': 'x', 'content_type': {'uid': 'blog'}}}"))
+                .containsExactly("content_types.delete", "content_types.blog.delete");
+    }
+
+    @Test
     void entryCreateHasNoPerEntryChannel() throws Exception {
         assertThat(derive("{'module': 'entry', 'event': 'create', 'data': {'entry': {'uid': 'e1'}, 'content_type': {'uid': 'blog'}}}"))
                 .containsExactly("content_types.entries.create", "content_types.blog.entries.create");

@@ -45,6 +45,17 @@ class IdentifiersTest {
     }
 
     @Test
+    void aContentTypeSentAsDataItselfIsCheckedThere() throws Exception {
+        ObjectNode event = json.createObjectNode().put("module", "content_type").put("event", "delete");
+        event.putObject("data").put("uid", "promo|1");
+
+        assertThatThrownBy(() -> identifiers.check(event)).hasMessageStartingWith("field 'data.uid' may hold only");
+        // data.uid names nothing the router reads for other modules
+        event.put("module", "entry");
+        assertThatCode(() -> identifiers.check(event)).doesNotThrowAnyException();
+    }
+
+    @Test
     void aNonStringIdentifierIsRefused() throws Exception {
         ObjectNode event = entryPublish();
         ((ObjectNode) event.path("data").path("content_type")).put("uid", 42);
