@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A failure in the router itself (a broken rule, say) fails the execution with its reason; it is never lost. */
@@ -27,5 +29,24 @@ class RouterFailureTest extends RouterHttpTest {
         assertThat(execution.path("error").asText()).isEqualTo("IllegalStateException: rule step broke");
         // the router keeps serving
         assertThat(deliverAndSettle(fixture("asset-publish.json")).path("status").asText()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void aSettlementThatFailsIsRolledBackAndRunAgainOnTheSchedule() throws Exception {
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        AdviceWith.adviceWith(camel, "settle", route -> route.weaveById("fill-outbox").before().process(exchange -> {
+            if (failedOnce.compareAndSet(false, true)) {
+                throw new IllegalStateException("the database went away mid-settlement");
+            }
+        }));
+
+        String uid = deliver(fixture("asset-publish.json")).path("execution_uid").asText();
+        JsonNode execution = settled(uid);
+
+        assertThat(failedOnce).isTrue();
+        // nothing of the failed settlement was kept; the scheduled run applied the event again and settled it
+        assertThat(execution.path("status").asText()).isEqualTo("succeeded");
+        assertThat(execution.path("attempts").asInt()).isEqualTo(1);
+        assertThat(cachedAsset("blt0asset00000011", "blank").statusCode()).isEqualTo(200);
     }
 }
