@@ -25,6 +25,11 @@ public class CacheKeys {
         return String.join(SEP, WorkItem.ASSET, environment, locale, uid);
     }
 
+    /** {@code cf_entry|env|locale|id} or {@code cf_asset|env|locale|id}: Contentful ids are unique per environment. */
+    public static String contentful(String type, String environment, String locale, String id) {
+        return String.join(SEP, type, environment, locale, id);
+    }
+
     /** The key asked for by {@code GET /cache/entries/{ct}/{uid}} or {@code GET /cache/assets/{uid}}. */
     public String forRequest(@Header("environment") String environment, @Header("locale") String locale,
                              @Header("contentTypeUid") String contentTypeUid, @Header("uid") String uid) {

@@ -124,12 +124,19 @@ public class ContentStore {
         String match = switch (item.type()) {
             case WorkItem.CONTENT_TYPE -> "type = 'entry' and content_type_uid = ?";
             case WorkItem.ENTRY -> "type = 'entry' and uid = ? and content_type_uid = ?";
+            // Contentful ids and content types are per environment
+            case WorkItem.CF_CONTENT_TYPE -> "type = 'cf_entry' and content_type_uid = ? and environment = ?";
+            case WorkItem.CF_ENTRY, WorkItem.CF_ASSET -> "type = '" + item.type() + "' and uid = ? and environment = ?";
             default -> "type = 'asset' and uid = ?";
         };
         List<Object> args = new ArrayList<>();
-        args.add(WorkItem.CONTENT_TYPE.equals(item.type()) ? item.contentTypeUid() : item.uid());
+        boolean typeWide = WorkItem.CONTENT_TYPE.equals(item.type()) || WorkItem.CF_CONTENT_TYPE.equals(item.type());
+        args.add(typeWide ? item.contentTypeUid() : item.uid());
         if (WorkItem.ENTRY.equals(item.type())) {
             args.add(item.contentTypeUid());
+        }
+        if (item.isContentful()) {
+            args.add(item.environment());
         }
         Timestamp at = Timestamp.from(item.eventTime());
         args.add(at);
@@ -160,14 +167,26 @@ public class ContentStore {
 
     /** Whether the item, or (for an entry) its content type, was deleted by an event later than this one. */
     private boolean deletedAfter(WorkItem item) {
-        String typeDeletion = item.isEntry() ? contentTypeDeletion(item.contentTypeUid()) : deletionOf(item);
+        String typeDeletion = item.isEntry() ? contentTypeDeletion(item.contentTypeUid())
+                : WorkItem.CF_ENTRY.equals(item.type()) && item.contentTypeUid() != null ? deletionOf(cfContentType(item))
+                : deletionOf(item);
         return !jdbc.queryForList("select 1 from deletion where subject in (?, ?) and event_time > ?",
                 deletionOf(item), typeDeletion, Timestamp.from(item.eventTime())).isEmpty();
     }
 
     private static String deletionOf(WorkItem item) {
+        if (item.isContentful()) {
+            return String.join("|", item.type(), item.environment(),
+                    WorkItem.CF_CONTENT_TYPE.equals(item.type()) ? item.contentTypeUid() : item.uid());
+        }
         return WorkItem.CONTENT_TYPE.equals(item.type()) ? contentTypeDeletion(item.contentTypeUid())
                 : String.join("|", item.type(), String.valueOf(item.contentTypeUid()), item.uid());
+    }
+
+    /** The deleted content type a Contentful entry belongs to, in its environment. */
+    private static WorkItem cfContentType(WorkItem entry) {
+        return new WorkItem(WorkItem.CF_CONTENT_TYPE, entry.contentTypeUid(), entry.contentTypeUid(), null,
+                entry.environment(), entry.environment(), "delete", null, null, null, entry.eventTime());
     }
 
     private static String contentTypeDeletion(String contentTypeUid) {

@@ -20,7 +20,8 @@ public record Outcome(WorkItem item, Kind kind, byte[] content, Integer version,
     }
 
     public static Outcome evict(WorkItem item, int attempts) {
-        Kind kind = "delete".equals(item.action()) ? Kind.DELETE : Kind.UNPUBLISH;
+        // a Contentful unpublish, archive or delete takes the item out of its environment in every locale
+        Kind kind = "delete".equals(item.action()) || item.isContentful() ? Kind.DELETE : Kind.UNPUBLISH;
         return new Outcome(item, kind, null, item.version(), null, item.title(), attempts, null, false);
     }
 

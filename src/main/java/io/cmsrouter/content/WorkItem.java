@@ -21,9 +21,18 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
     public static final String ENTRY = "entry";
     public static final String ASSET = "asset";
     public static final String CONTENT_TYPE = "content_type";
+    /** Contentful's entries, assets and content types: their own types, so no Contentstack query matches them. */
+    public static final String CF_ENTRY = "cf_entry";
+    public static final String CF_ASSET = "cf_asset";
+    public static final String CF_CONTENT_TYPE = "cf_content_type";
 
     public boolean isEntry() {
         return ENTRY.equals(type);
+    }
+
+    /** A Contentful item: its environment is the environment id, and its key names no content type. */
+    public boolean isContentful() {
+        return type.startsWith("cf_");
     }
 
     public boolean needsFetch() {
@@ -47,6 +56,9 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
 
     /** The cache key of this item in its environment and locale. */
     public String cacheKey() {
+        if (isContentful()) {
+            return CacheKeys.contentful(type, environment, locale, uid);
+        }
         return isEntry() ? CacheKeys.entry(environment, locale, contentTypeUid, uid)
                 : CacheKeys.asset(environment, locale, uid);
     }
@@ -56,7 +68,8 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
      * name is looked up, so the key does not change when the lookup completes.
      */
     public String resultKey() {
-        return String.join("|", type, nullToEmpty(contentTypeUid), nullToEmpty(uid), nullToEmpty(locale),
+        // a Contentful entry's content type may be learnt only from the CDA: the key must not change with it
+        return String.join("|", type, isContentful() ? "" : nullToEmpty(contentTypeUid), nullToEmpty(uid), nullToEmpty(locale),
                 nullToEmpty(environmentUid != null ? environmentUid : environment));
     }
 

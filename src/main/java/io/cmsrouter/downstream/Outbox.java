@@ -139,7 +139,13 @@ public class Outbox {
                 group = itemGroup;
             }
             ObjectNode item = mapper.createObjectNode();
-            item.put("type", rs.getString("type"));
+            String type = rs.getString("type");
+            // Contentful's items are kept as cf_entry and cf_asset; a receiver sees an entry or asset and its source
+            boolean contentful = type.startsWith("cf_");
+            item.put("type", contentful ? type.substring("cf_".length()) : type);
+            if (contentful) {
+                item.put("source", "contentful");
+            }
             item.put("uid", rs.getString("uid"));
             putIfPresent(item, "content_type_uid", rs.getString("content_type_uid"));
             item.put("locale", rs.getString("locale"));

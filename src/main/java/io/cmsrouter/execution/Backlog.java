@@ -2,7 +2,8 @@ package io.cmsrouter.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cmsrouter.webhook.Channels;
+import io.cmsrouter.contentful.ContentfulFacts;
+import io.cmsrouter.source.Sources;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -33,7 +34,7 @@ import java.util.UUID;
 public class Backlog {
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
-    private final Channels channels;
+    private final Sources sources;
     private final CamelContext camel;
     /** To run now: accepted or under way, and not waiting for a scheduled retry of the run. */
     private static final String DUE = "status in ('received', 'processing') and (next_attempt_at is null"
@@ -42,11 +43,11 @@ public class Backlog {
     private final int queueSize;
     private final Claims claims;
 
-    public Backlog(JdbcTemplate jdbc, ObjectMapper mapper, Channels channels, CamelContext camel, Claims claims,
+    public Backlog(JdbcTemplate jdbc, ObjectMapper mapper, Sources sources, CamelContext camel, Claims claims,
                    @Value("${router.dispatch.queue-size}") int queueSize) {
         this.jdbc = jdbc;
         this.mapper = mapper;
-        this.channels = channels;
+        this.sources = sources;
         this.camel = camel;
         this.claims = claims;
         this.queueSize = queueSize;
@@ -93,12 +94,18 @@ public class Backlog {
 
     /** Puts a recorded execution back on the exchange (event as body, uid and channels as properties) to run it. */
     public JsonNode reload(@Body String uid, Exchange exchange) {
-        byte[] body = jdbc.queryForObject("select body from webhook_event where execution_uid = ?", byte[].class,
-                UUID.fromString(uid));
-        JsonNode event = parse(body);
-        exchange.setProperty("executionUid", uid);
-        exchange.setProperty("channels", channels.derive(event));
-        return event;
+        return jdbc.queryForObject("select e.source, e.module, e.event, w.body from execution e"
+                + " join webhook_event w on w.execution_uid = e.uid where e.uid = ?", (rs, n) -> {
+            JsonNode event = parse(rs.getBytes("body"));
+            exchange.setProperty("executionUid", uid);
+            exchange.setProperty("source", rs.getString("source"));
+            if (Sources.CONTENTFUL.equals(rs.getString("source"))) {
+                exchange.setProperty("topic", ContentfulFacts.topic(rs.getString("module"), rs.getString("event")));
+            }
+            exchange.setProperty("channels", sources.channels(rs.getString("source"), rs.getString("module"),
+                    rs.getString("event"), event));
+            return event;
+        }, UUID.fromString(uid));
     }
 
     JsonNode parse(byte[] body) {

@@ -6,7 +6,7 @@ import io.cmsrouter.common.NotFoundException;
 import io.cmsrouter.downstream.Outbox;
 import io.cmsrouter.security.Redactor;
 import io.cmsrouter.store.Uuids;
-import io.cmsrouter.webhook.Channels;
+import io.cmsrouter.source.Sources;
 import org.apache.camel.Header;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -39,21 +39,22 @@ public class ExecutionQueries {
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
     private final Redactor redactor;
-    private final Channels channels;
+    private final Sources sources;
     private final Outbox outbox;
 
-    public ExecutionQueries(JdbcTemplate jdbc, ObjectMapper mapper, Redactor redactor, Channels channels,
+    public ExecutionQueries(JdbcTemplate jdbc, ObjectMapper mapper, Redactor redactor, Sources sources,
                             Outbox outbox) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.redactor = redactor;
-        this.channels = channels;
+        this.sources = sources;
         this.outbox = outbox;
     }
 
     public Map<String, Object> list(@Header("from") String from, @Header("to") String to,
                                     @Header("status") String status, @Header("query") String query,
-                                    @Header("skip") String skip, @Header("limit") String limit) {
+                                    @Header("source") String source, @Header("skip") String skip,
+                                    @Header("limit") String limit) {
         int effectiveSkip = number("skip", skip, 0, 0, Integer.MAX_VALUE);
         int effectiveLimit = number("limit", limit, MAX_LIMIT, 1, MAX_LIMIT);
         StringBuilder where = new StringBuilder(" where 1 = 1");
@@ -71,6 +72,10 @@ public class ExecutionQueries {
             where.append(" and e.status in (").append(String.join(", ", Collections.nCopies(statuses.size(), "?")))
                     .append(")");
             args.addAll(statuses.stream().map(String::trim).toList());
+        }
+        if (source != null) {
+            where.append(" and e.source = ?");
+            args.add(source.trim());
         }
         if (query != null) {
             StatusCodes.Range range = StatusCodes.parseQuery(query, mapper);
@@ -128,7 +133,8 @@ public class ExecutionQueries {
         UUID uid = rs.getObject("uid", UUID.class);
         v.put("_uid", uid);
         v.put("uid", uid.toString());
-        v.put("channel", channels.derive(event));
+        v.put("source", rs.getString("source"));
+        v.put("channel", sources.channels(rs.getString("source"), rs.getString("module"), rs.getString("event"), event));
         v.put("created_at", iso(rs.getTimestamp("created_at")));
         v.put("updated_at", iso(rs.getTimestamp("updated_at")));
         v.put("status", rs.getString("status"));

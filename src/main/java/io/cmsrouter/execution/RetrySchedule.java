@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cmsrouter.content.Page;
 import io.cmsrouter.content.WorkItem;
 import io.cmsrouter.content.WorkItems;
+import io.cmsrouter.source.Sources;
 import io.cmsrouter.store.Claims;
-import io.cmsrouter.webhook.Channels;
 import io.cmsrouter.webhook.EventFacts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -26,20 +28,21 @@ import java.util.UUID;
  */
 @Component("retrySchedule")
 public class RetrySchedule {
+    private static final Logger LOG = LoggerFactory.getLogger(RetrySchedule.class);
     private final JdbcTemplate jdbc;
     private final Backlog backlog;
     private final Claims claims;
     private final WorkItems workItems;
-    private final Channels channels;
+    private final Sources sources;
     private final int pageSize;
 
-    public RetrySchedule(JdbcTemplate jdbc, Backlog backlog, Claims claims, WorkItems workItems, Channels channels,
+    public RetrySchedule(JdbcTemplate jdbc, Backlog backlog, Claims claims, WorkItems workItems, Sources sources,
                          @Value("${router.fanout.page-size}") int pageSize) {
         this.jdbc = jdbc;
         this.backlog = backlog;
         this.claims = claims;
         this.workItems = workItems;
-        this.channels = channels;
+        this.sources = sources;
         this.pageSize = Math.max(1, pageSize);
     }
 
@@ -70,25 +73,38 @@ public class RetrySchedule {
                             + " order by i.next_attempt_at limit ?", (rs, n) -> workItem(rs), uid, now, pageSize);
             if (items.isEmpty()) {
                 claims.release(uid.toString());
-            } else {
+                continue;
+            }
+            try {
                 runs.add(run(uid, items));
+            } catch (RuntimeException e) {
+                // an execution that cannot be rebuilt must not hold its claim, nor the other due runs back
+                claims.release(uid.toString());
+                LOG.warn("Execution {}: its scheduled retry could not be prepared: {}", uid, e.toString());
             }
         }
         return runs;
     }
 
     private RetryRun run(UUID uid, List<WorkItem> items) {
-        byte[] body = jdbc.queryForObject("select body from webhook_event where execution_uid = ?", byte[].class, uid);
-        JsonNode event = backlog.parse(body);
-        EventFacts facts = EventFacts.of(event);
-        List<WorkItem> retried = items;
-        if (facts.module() != EventFacts.Module.JOB && facts.module() != EventFacts.Module.RELEASE) {
-            // a single event's item is rebuilt from the event, so a full payload is applied as it came
-            WorkItem fromEvent = workItems.fromEvent(event);
-            retried = items.stream().map(i -> i.resultKey().equals(fromEvent.resultKey()) ? fromEvent : i).toList();
-        }
-        return new RetryRun(uid.toString(), channels.derive(facts), facts.jobId(),
-                Page.retry(retried));
+        return jdbc.queryForObject("select e.source, e.module, e.event, w.body from execution e"
+                + " join webhook_event w on w.execution_uid = e.uid where e.uid = ?", (rs, n) -> {
+            JsonNode event = backlog.parse(rs.getBytes("body"));
+            String source = rs.getString("source");
+            List<String> channels = sources.channels(source, rs.getString("module"), rs.getString("event"), event);
+            if (Sources.CONTENTFUL.equals(source)) {
+                // its items are fetched again as they are; nothing of them is in the payload
+                return new RetryRun(uid.toString(), channels, null, Page.retry(items));
+            }
+            EventFacts facts = EventFacts.of(event);
+            List<WorkItem> retried = items;
+            if (facts.module() != EventFacts.Module.JOB && facts.module() != EventFacts.Module.RELEASE) {
+                // a single event's item is rebuilt from the event, so a full payload is applied as it came
+                WorkItem fromEvent = workItems.fromEvent(event);
+                retried = items.stream().map(i -> i.resultKey().equals(fromEvent.resultKey()) ? fromEvent : i).toList();
+            }
+            return new RetryRun(uid.toString(), channels, facts.jobId(), Page.retry(retried));
+        }, uid);
     }
 
     private static WorkItem workItem(ResultSet rs) throws SQLException {

@@ -6,13 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cmsrouter.security.Redactor;
 import io.cmsrouter.store.Claims;
 import io.cmsrouter.store.Durability;
+import io.cmsrouter.contentful.ContentfulFacts;
 import io.cmsrouter.webhook.EventFacts;
+import io.cmsrouter.source.Sources;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.apache.camel.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +72,8 @@ public class IntakeJournal {
     }
 
     /** A webhook on its way to the writer, and the request waiting for it. */
-    record Entry(byte[] body, byte[] headers, String fingerprint, String subject, String module, String event,
-                 String jobId, long enqueuedAt, CompletableFuture<Recorded> done) {
+    record Entry(byte[] body, byte[] headers, String fingerprint, String subject, String source, String module,
+                 String event, String jobId, long enqueuedAt, CompletableFuture<Recorded> done) {
     }
 
     public IntakeJournal(Recorder recorder, PlatformTransactionManager transactionManager, Durability durability,
@@ -103,9 +106,26 @@ public class IntakeJournal {
     public Recorded append(@ExchangeProperty("rawBody") byte[] body, @Body JsonNode event,
                            @Headers Map<String, Object> headers) {
         EventFacts facts = EventFacts.of(event);
-        Entry entry = new Entry(body, json(redactor.headers(headers)), fingerprints.of(event), facts.subject(),
-                event.path("module").asText(), event.path("event").asText(), facts.jobId(), System.nanoTime(),
-                new CompletableFuture<>());
+        return write(new Entry(body, json(redactor.headers(headers)), fingerprints.of(event), facts.subject(),
+                Sources.CONTENTSTACK, event.path("module").asText(), event.path("event").asText(), facts.jobId(),
+                System.nanoTime(), new CompletableFuture<>()));
+    }
+
+    /**
+     * Records a Contentful webhook as {@link #append} does. Its {@code X-Contentful-Idempotency-Key} names the event
+     * (a redelivery carries the same one); without one, the body's fingerprint does.
+     */
+    public Recorded appendContentful(@ExchangeProperty("rawBody") byte[] body, @Body JsonNode event,
+                                     @Headers Map<String, Object> headers,
+                                     @ExchangeProperty("contentful") ContentfulFacts facts,
+                                     @Header("X-Contentful-Idempotency-Key") String idempotencyKey) {
+        String fingerprint = idempotencyKey == null || idempotencyKey.isBlank() ? fingerprints.of(event)
+                : fingerprints.ofKey(Sources.CONTENTFUL, idempotencyKey.trim());
+        return write(new Entry(body, json(redactor.headers(headers)), fingerprint, facts.subject(), Sources.CONTENTFUL,
+                facts.type(), facts.action(), null, System.nanoTime(), new CompletableFuture<>()));
+    }
+
+    private Recorded write(Entry entry) {
         if (!running) {
             throw new IntakeUnavailableException("the intake journal is closed", 1);
         }

@@ -54,8 +54,9 @@ class Recorder {
         }
         UUID uid = Uuids.timeOrdered();
         claims.claim(uid.toString());
-        jdbc.update("insert into execution (uid, created_at, updated_at, status, module, event, job_id, subject)"
-                + " values (?, ?, ?, 'received', ?, ?, ?, ?)", uid, now, now, e.module(), e.event(), e.jobId(), e.subject());
+        jdbc.update("insert into execution (uid, created_at, updated_at, status, source, module, event, job_id, subject)"
+                + " values (?, ?, ?, 'received', ?, ?, ?, ?, ?)", uid, now, now, e.source(), e.module(), e.event(),
+                e.jobId(), e.subject());
         jdbc.update("insert into webhook_event (execution_uid, headers, body) values (?, ?, ?)", uid, e.headers(), e.body());
         jdbc.update("insert into delivery (fingerprint, execution_uid, received_at) values (?, ?, ?)",
                 e.fingerprint(), uid, now);

@@ -13,7 +13,7 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Runs when a CMS call or a downstream delivery fails, before Camel computes the next redelivery delay: a 429 or 503 with
- * {@code Retry-After} (seconds or an HTTP date) sets that delay; any other failure leaves the route configuration's
+ * {@code Retry-After} (seconds or an HTTP date) or Contentful's {@code X-Contentful-RateLimit-Reset} sets that delay; any other failure leaves the route configuration's
  * exponential backoff with jitter in charge.
  */
 @Component("retryAfter")
@@ -30,7 +30,9 @@ public class RetryAfter implements Processor {
         HttpOperationFailedException http = Failures.httpAnswer(Failures.of(exchange));
         if (http != null && http.getResponseHeaders() != null) {
             delay = http.getResponseHeaders().entrySet().stream()
-                    .filter(h -> h.getKey().equalsIgnoreCase("Retry-After"))
+                    // Contentful states the wait in X-Contentful-RateLimit-Reset (seconds)
+                    .filter(h -> h.getKey().equalsIgnoreCase("Retry-After")
+                            || h.getKey().equalsIgnoreCase("X-Contentful-RateLimit-Reset"))
                     .map(h -> parseMillis(h.getValue()))
                     .filter(d -> d != null)
                     .findFirst().orElse(null);

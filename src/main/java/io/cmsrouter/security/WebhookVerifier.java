@@ -107,7 +107,8 @@ public class WebhookVerifier {
         }
     }
 
-    private void checkDestinationAuth(String authorization, org.apache.camel.Exchange exchange) {
+    /** The destination credentials configured for the webhook (Basic, Bearer, custom headers), for any source. */
+    public void checkDestinationAuth(String authorization, org.apache.camel.Exchange exchange) {
         List<String> accepted = new ArrayList<>();
         SecurityProperties.Basic basic = security.getBasic();
         if (!basic.getUser().isBlank()) {
@@ -263,7 +264,7 @@ public class WebhookVerifier {
         return Duration.between(at, Instant.now()).abs().compareTo(security.getReplayTolerance()) <= 0;
     }
 
-    private boolean signaturesRequired() {
+    public boolean signaturesRequired() {
         return security.getSignature() == SecurityProperties.Signature.REQUIRED;
     }
 
