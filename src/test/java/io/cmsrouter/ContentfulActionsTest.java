@@ -25,9 +25,6 @@ class ContentfulActionsTest extends ContentfulHttpTest {
     @BeforeEach
     void simulateSpace() {
         simulateContentfulDelivery();
-        cms.stubFor(WireMock.get(urlPathEqualTo("/spaces/" + SPACE + "/environments/master/locales"))
-                .withHeader("Authorization", equalTo("Bearer " + DELIVERY_TOKEN))
-                .willReturn(okJson("{\"items\": [{\"code\": \"en-US\", \"default\": true}, {\"code\": \"de-DE\"}]}")));
     }
 
     /** Links to entries and assets, as a bulk action's payload and a release list them. */

@@ -2,8 +2,8 @@ package io.cmsrouter;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cmsrouter.security.ContentfulSigner;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import io.cmsrouter.security.ContentfulSigner;
 import org.springframework.test.context.TestPropertySource;
 
 import java.net.http.HttpRequest;
@@ -14,6 +14,8 @@ import java.util.UUID;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,6 +100,7 @@ public abstract class ContentfulHttpTest extends RouterHttpTest {
 
     /** Contentful's CDA answers any entry or asset of the space, in the locale asked for, to its delivery token. */
     protected void simulateContentfulDelivery() {
+        locales("master", "en-US", "de-DE");
         cms.stubFor(WireMock.get(urlPathMatching("/spaces/" + SPACE + "/environments/[^/]+/(entries|assets)/[^/]+"))
                 .withHeader("Authorization", equalTo("Bearer " + DELIVERY_TOKEN))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/vnd.contentful.delivery.v1+json")
@@ -106,6 +109,14 @@ public abstract class ContentfulHttpTest extends RouterHttpTest {
                                 + " \"locale\": \"{{request.query.locale}}\", \"revision\": 3,"
                                 + " \"contentType\": {\"sys\": {\"id\": \"served_type\"}}},"
                                 + " \"fields\": {\"title\": \"Title in {{request.query.locale}}\"}}")));
+    }
+
+    /** The CDA's {@code /locales} of an environment: the first code is the space's default. */
+    protected void locales(String environment, String defaultCode, String otherCode) {
+        cms.stubFor(WireMock.get(urlPathEqualTo("/spaces/" + SPACE + "/environments/" + environment + "/locales"))
+                .withHeader("Authorization", equalTo("Bearer " + DELIVERY_TOKEN))
+                .willReturn(okJson("{\"items\": [{\"code\": \"" + defaultCode + "\", \"default\": true},"
+                        + " {\"code\": \"" + otherCode + "\", \"default\": false}]}")));
     }
 
     protected HttpResponse<String> cachedContentful(String kind, String id, String query) {

@@ -1,6 +1,7 @@
 package io.cmsrouter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +130,19 @@ class ContentfulWebhooksTest extends ContentfulHttpTest {
         assertThat(settled(uid).path("status").asText()).isEqualTo("succeeded");
         assertThat(read(cachedContentful("entries", "cfLate00001", "").body()).path("fields").path("title").asText())
                 .isEqualTo("Late");
+    }
+
+    @Test
+    void aReadThatNamesNoLocaleGetsTheSpacesDefaultInThatEnvironment() throws Exception {
+        simulateContentfulDelivery();
+        locales("staging", "de-DE", "en-US");
+        Delivery d = new Delivery("ContentManagement.Entry.publish", "Entry", "cfStaged001").locale("de-DE");
+        ((ObjectNode) d.payload.path("sys").path("environment").path("sys")).put("id", "staging");
+        settled(read(send(d).body()).path("execution_uid").asText());
+
+        assertThat(read(cachedContentful("entries", "cfStaged001", "?environment=staging").body()).path("fields")
+                .path("title").asText()).isEqualTo("Title in de-DE");
+        assertThat(cachedContentful("entries", "cfStaged001", "").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -27,20 +27,38 @@ public class ContentfulDelivery {
                 + (WorkItem.CF_ASSET.equals(item.type()) ? "/assets/" : "/entries/") + item.uid();
     }
 
-    /** {@code GET /cache/contentful/entries/{uid}}: the environment defaults to master, the locale to the space's. */
-    public String entryKey(@Header("environment") String environment, @Header("locale") String locale,
-                           @Header("uid") String uid) {
-        return key(WorkItem.CF_ENTRY, environment, locale, uid);
+    /** A cache read: which item, in which environment and locale (null until it is known). */
+    public record Request(String uid, String environment, String locale) {
     }
 
-    public String assetKey(@Header("environment") String environment, @Header("locale") String locale,
-                           @Header("uid") String uid) {
-        return key(WorkItem.CF_ASSET, environment, locale, uid);
+    /** {@code GET /cache/contentful/...}: the environment defaults to master; the locale is looked up when absent. */
+    public Request request(@Header("uid") String uid, @Header("environment") String environment,
+                           @Header("locale") String locale) {
+        String configured = blank(contentful.defaultLocale()) ? null : contentful.defaultLocale();
+        return new Request(uid, blank(environment) ? ContentfulFacts.DEFAULT_ENVIRONMENT : environment,
+                blank(locale) ? configured : locale);
     }
 
-    private String key(String type, String environment, String locale, String uid) {
-        return CacheKeys.contentful(type, blank(environment) ? ContentfulFacts.DEFAULT_ENVIRONMENT : environment,
-                blank(locale) ? contentful.defaultLocale() : locale, uid);
+    public Request inLocale(@ExchangeProperty("request") Request request, @Body String locale) {
+        return new Request(request.uid(), request.environment(), locale);
+    }
+
+    /** The space's default locale, from the CDA's {@code /locales}. */
+    public String defaultLocale(@Body String locales) throws JsonProcessingException {
+        for (JsonNode locale : mapper.readTree(locales).path("items")) {
+            if (locale.path("default").asBoolean()) {
+                return locale.path("code").asText();
+            }
+        }
+        throw new IllegalStateException("Contentful's CDA names no default locale for the environment");
+    }
+
+    public String entryKey(@ExchangeProperty("request") Request request) {
+        return CacheKeys.contentful(WorkItem.CF_ENTRY, request.environment(), request.locale(), request.uid());
+    }
+
+    public String assetKey(@ExchangeProperty("request") Request request) {
+        return CacheKeys.contentful(WorkItem.CF_ASSET, request.environment(), request.locale(), request.uid());
     }
 
     private static boolean blank(String s) {

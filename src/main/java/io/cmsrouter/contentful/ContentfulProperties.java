@@ -11,7 +11,7 @@ import java.util.List;
  * @param signingSecrets the space's request-signing secrets; several while one is rotated out
  * @param publicPath     the path Contentful calls, which it signs: set it when a proxy rewrites the path
  * @param timeToLive     how far a request's {@code x-contentful-timestamp} may be from now
- * @param defaultLocale  the locale of cache reads that name none: the space's default locale
+ * @param defaultLocale  the locale of cache reads that name none; empty: the space's default, read from the CDA
  */
 @ConfigurationProperties("contentful")
 public record ContentfulProperties(String spaceId, String deliveryToken, String managementToken, String cdaUrl,
