@@ -87,6 +87,42 @@ class ContentfulWebhooksTest extends ContentfulHttpTest {
     }
 
     @Test
+    void badBodiesAreJson4xxsThatStoreNothing() throws Exception {
+        long before = contentfulExecutions();
+        Delivery text = new Delivery("ContentManagement.Entry.publish", "Entry", "cfBadBody01");
+        text.headers.put("Content-Type", "text/plain");
+        Delivery array = new Delivery("ContentManagement.Entry.publish", "Entry", "cfBadBody02");
+        array.rawBody = "[]";
+        Delivery locale = new Delivery("ContentManagement.Entry.publish", "Entry", "cfBadBody03");
+        ((ObjectNode) locale.payload.path("fields").path("title")).put("en|US", "Piped");
+
+        HttpResponse<String> plain = send(text);
+        HttpResponse<String> notAnObject = send(array);
+        HttpResponse<String> badLocale = send(locale);
+
+        assertThat(plain.statusCode()).isEqualTo(415);
+        assertThat(notAnObject.statusCode()).isEqualTo(400);
+        assertThat(read(notAnObject.body()).path("error").asText()).isEqualTo("body must be a JSON object");
+        assertThat(badLocale.statusCode()).isEqualTo(422);
+        assertThat(read(badLocale.body()).path("error").asText()).startsWith("field 'fields.title.en|US' is not a locale code");
+        assertThat(contentfulExecutions()).isEqualTo(before);
+    }
+
+    @Test
+    void anArchiveEvictsLikeAnUnpublish() throws Exception {
+        simulateContentfulDelivery();
+        settled(read(send(new Delivery("ContentManagement.Entry.publish", "Entry", "cfArchive01")).body())
+                .path("execution_uid").asText());
+        assertThat(cachedContentful("entries", "cfArchive01", "").statusCode()).isEqualTo(200);
+
+        JsonNode execution = settled(read(send(new Delivery("ContentManagement.Entry.archive", "Entry", "cfArchive01")
+                .withoutFields()).body()).path("execution_uid").asText());
+
+        assertThat(execution.path("status").asText()).isEqualTo("succeeded");
+        assertThat(cachedContentful("entries", "cfArchive01", "").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aTopicTheRouterCannotReadIsA422NamingIt() throws Exception {
         HttpResponse<String> response = send(new Delivery("Entry.publish", "Entry", "cfEntry0003"));
 
