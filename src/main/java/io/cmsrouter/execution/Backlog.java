@@ -92,23 +92,34 @@ public class Backlog {
         return queue == null ? 0 : queue.getQueue().size();
     }
 
-    /** Puts a recorded execution back on the exchange (event as body, uid and channels as properties) to run it. */
-    public JsonNode reload(@Body String uid, Exchange exchange) {
-        return jdbc.queryForObject("select e.source, e.module, e.event, w.body from execution e"
-                + " join webhook_event w on w.execution_uid = e.uid where e.uid = ?", (rs, n) -> {
-            JsonNode event = parse(rs.getBytes("body"));
-            exchange.setProperty("executionUid", uid);
-            exchange.setProperty("source", rs.getString("source"));
-            if (Sources.CONTENTFUL.equals(rs.getString("source"))) {
-                exchange.setProperty("topic", ContentfulFacts.topic(rs.getString("module"), rs.getString("event")));
-            }
-            exchange.setProperty("channels", sources.channels(rs.getString("source"), rs.getString("module"),
-                    rs.getString("event"), event));
-            return event;
-        }, UUID.fromString(uid));
+    /** A recorded execution as stored: where it came from, its event, and the channels derived from them. */
+    record Stored(String source, String module, String event, JsonNode body, List<String> channels) {
     }
 
-    JsonNode parse(byte[] body) {
+    Stored stored(UUID uid) {
+        return jdbc.queryForObject("select e.source, e.module, e.event, w.body from execution e"
+                + " join webhook_event w on w.execution_uid = e.uid where e.uid = ?", (rs, n) -> {
+            JsonNode body = parse(rs.getBytes("body"));
+            String source = rs.getString("source");
+            String module = rs.getString("module");
+            String event = rs.getString("event");
+            return new Stored(source, module, event, body, sources.channels(source, module, event, body));
+        }, uid);
+    }
+
+    /** Puts a recorded execution back on the exchange (event as body, uid and channels as properties) to run it. */
+    public JsonNode reload(@Body String uid, Exchange exchange) {
+        Stored stored = stored(UUID.fromString(uid));
+        exchange.setProperty("executionUid", uid);
+        exchange.setProperty("source", stored.source());
+        if (Sources.CONTENTFUL.equals(stored.source())) {
+            exchange.setProperty("topic", ContentfulFacts.topic(stored.module(), stored.event()));
+        }
+        exchange.setProperty("channels", stored.channels());
+        return stored.body();
+    }
+
+    private JsonNode parse(byte[] body) {
         try {
             return mapper.readTree(body);
         } catch (IOException e) {

@@ -1,6 +1,5 @@
 package io.cmsrouter.execution;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cmsrouter.content.Page;
 import io.cmsrouter.content.WorkItem;
 import io.cmsrouter.content.WorkItems;
@@ -33,16 +32,14 @@ public class RetrySchedule {
     private final Backlog backlog;
     private final Claims claims;
     private final WorkItems workItems;
-    private final Sources sources;
     private final int pageSize;
 
-    public RetrySchedule(JdbcTemplate jdbc, Backlog backlog, Claims claims, WorkItems workItems, Sources sources,
+    public RetrySchedule(JdbcTemplate jdbc, Backlog backlog, Claims claims, WorkItems workItems,
                          @Value("${router.fanout.page-size}") int pageSize) {
         this.jdbc = jdbc;
         this.backlog = backlog;
         this.claims = claims;
         this.workItems = workItems;
-        this.sources = sources;
         this.pageSize = Math.max(1, pageSize);
     }
 
@@ -87,24 +84,19 @@ public class RetrySchedule {
     }
 
     private RetryRun run(UUID uid, List<WorkItem> items) {
-        return jdbc.queryForObject("select e.source, e.module, e.event, w.body from execution e"
-                + " join webhook_event w on w.execution_uid = e.uid where e.uid = ?", (rs, n) -> {
-            JsonNode event = backlog.parse(rs.getBytes("body"));
-            String source = rs.getString("source");
-            List<String> channels = sources.channels(source, rs.getString("module"), rs.getString("event"), event);
-            if (Sources.CONTENTFUL.equals(source)) {
-                // its items are fetched again as they are; nothing of them is in the payload
-                return new RetryRun(uid.toString(), channels, null, Page.retry(items));
-            }
-            EventFacts facts = EventFacts.of(event);
-            List<WorkItem> retried = items;
-            if (facts.module() != EventFacts.Module.JOB && facts.module() != EventFacts.Module.RELEASE) {
-                // a single event's item is rebuilt from the event, so a full payload is applied as it came
-                WorkItem fromEvent = workItems.fromEvent(event);
-                retried = items.stream().map(i -> i.resultKey().equals(fromEvent.resultKey()) ? fromEvent : i).toList();
-            }
-            return new RetryRun(uid.toString(), channels, facts.jobId(), Page.retry(retried));
-        }, uid);
+        Backlog.Stored stored = backlog.stored(uid);
+        if (Sources.CONTENTFUL.equals(stored.source())) {
+            // its items are fetched again as they are; nothing of them is in the payload
+            return new RetryRun(uid.toString(), stored.channels(), null, Page.retry(items));
+        }
+        EventFacts facts = EventFacts.of(stored.body());
+        List<WorkItem> retried = items;
+        if (facts.module() != EventFacts.Module.JOB && facts.module() != EventFacts.Module.RELEASE) {
+            // a single event's item is rebuilt from the event, so a full payload is applied as it came
+            WorkItem fromEvent = workItems.fromEvent(stored.body());
+            retried = items.stream().map(i -> i.resultKey().equals(fromEvent.resultKey()) ? fromEvent : i).toList();
+        }
+        return new RetryRun(uid.toString(), stored.channels(), facts.jobId(), Page.retry(retried));
     }
 
     private static WorkItem workItem(ResultSet rs) throws SQLException {
