@@ -185,8 +185,8 @@ public class ContentStore {
 
     /** The deleted content type a Contentful entry belongs to, in its environment. */
     private static WorkItem cfContentType(WorkItem entry) {
-        return new WorkItem(WorkItem.CF_CONTENT_TYPE, entry.contentTypeUid(), entry.contentTypeUid(), null,
-                entry.environment(), entry.environment(), "delete", null, null, null, entry.eventTime());
+        return WorkItem.contentful(WorkItem.CF_CONTENT_TYPE, entry.contentTypeUid(), entry.contentTypeUid(), null,
+                entry.environment(), "delete", null, entry.eventTime());
     }
 
     private static String contentTypeDeletion(String contentTypeUid) {

@@ -30,6 +30,13 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
         return ENTRY.equals(type);
     }
 
+    /** A Contentful item: its environment is named by its id alone, and nothing of it comes in the payload. */
+    public static WorkItem contentful(String type, String contentType, String id, String locale, String environment,
+                                      String action, Integer version, Instant eventTime) {
+        return new WorkItem(type, contentType, id, locale, environment, environment, action, version, null, null,
+                eventTime);
+    }
+
     /** A Contentful item: its environment is the environment id, and its key names no content type. */
     public boolean isContentful() {
         return type.startsWith("cf_");

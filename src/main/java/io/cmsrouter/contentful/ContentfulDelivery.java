@@ -10,6 +10,9 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Contentful's Content Delivery API for one item: where it is, and what it answered. */
 @Component("contentfulDelivery")
 public class ContentfulDelivery {
@@ -53,6 +56,13 @@ public class ContentfulDelivery {
         throw new IllegalStateException("Contentful's CDA names no default locale for the environment");
     }
 
+    /** Every locale code of the space, from the CDA's {@code /locales}. */
+    public List<String> localeCodes(@Body String locales) throws JsonProcessingException {
+        List<String> codes = new ArrayList<>();
+        mapper.readTree(locales).path("items").forEach(l -> codes.add(l.path("code").asText()));
+        return codes;
+    }
+
     public String entryKey(@ExchangeProperty("request") Request request) {
         return CacheKeys.contentful(WorkItem.CF_ENTRY, request.environment(), request.locale(), request.uid());
     }
@@ -74,8 +84,8 @@ public class ContentfulDelivery {
         if (item.contentTypeUid() != null || contentType == null || !WorkItem.CF_ENTRY.equals(item.type())) {
             return item;
         }
-        return new WorkItem(item.type(), contentType, item.uid(), item.locale(), item.environment(),
-                item.environmentUid(), item.action(), item.version(), item.title(), item.payload(), item.eventTime());
+        return WorkItem.contentful(item.type(), contentType, item.uid(), item.locale(), item.environment(),
+                item.action(), item.version(), item.eventTime());
     }
 
     /** The item as the CDA serves it for one locale ({@code sys}, {@code fields}, {@code metadata}). */

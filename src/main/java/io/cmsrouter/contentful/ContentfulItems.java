@@ -44,32 +44,33 @@ public class ContentfulItems {
         return ContentfulAction.of(ContentfulFacts.of(topic, event), event);
     }
 
+    /** The entries and assets of a release, as the CMA lists them. */
+    public List<ContentfulAction.Link> releaseEntities(@Body String release) throws JsonProcessingException {
+        return ContentfulAction.links(mapper.readTree(release).path("entities").path("items"));
+    }
+
     /**
-     * The page of an action's items that starts at {@code skip}: each entity in each of the space's locales for a
-     * publish, one eviction per entity for an unpublish, nothing for a validation.
+     * The page of an action's items that starts at {@code skip}: each entity (listed by the action, or those of its
+     * release) in each of the space's locales for a publish, one eviction per entity for an unpublish, nothing for a
+     * validation.
      */
     public Page actionPage(@ExchangeProperty("event") JsonNode event, @ExchangeProperty("action") ContentfulAction action,
-                           @ExchangeProperty("release") String release, @ExchangeProperty("locales") String locales,
-                           @ExchangeProperty("skip") Integer skip) throws JsonProcessingException {
-        List<ContentfulAction.Link> entities = release == null ? action.entities()
-                : ContentfulAction.links(mapper.readTree(release).path("entities").path("items"));
-        List<String> codes = new ArrayList<>();
-        if (locales != null) {
-            mapper.readTree(locales).path("items").forEach(l -> codes.add(l.path("code").asText()));
-        }
+                           @ExchangeProperty("entities") List<ContentfulAction.Link> releaseEntities,
+                           @ExchangeProperty("locales") List<String> locales, @ExchangeProperty("skip") Integer skip) {
+        List<ContentfulAction.Link> entities = releaseEntities == null ? action.entities() : releaseEntities;
         List<WorkItem> items = new ArrayList<>();
         // when the action ran, not when the router got to it: a later single publish must still win
         Instant time = eventTime(event);
         for (ContentfulAction.Link link : entities) {
-            String type = link.linkType().equals("Asset") ? WorkItem.CF_ASSET : WorkItem.CF_ENTRY;
+            String type = itemType(link.linkType());
             if (action.publishes()) {
-                for (String locale : codes) {
-                    items.add(new WorkItem(type, null, link.id(), locale, action.environment(), action.environment(),
-                            "publish", null, null, null, time));
+                for (String locale : locales) {
+                    items.add(WorkItem.contentful(type, null, link.id(), locale, action.environment(), "publish", null,
+                            time));
                 }
             } else if (action.action().equals("unpublish")) {
-                items.add(new WorkItem(type, null, link.id(), null, action.environment(), action.environment(),
-                        "unpublish", null, null, null, time));
+                items.add(WorkItem.contentful(type, null, link.id(), null, action.environment(), "unpublish", null,
+                        time));
             }
         }
         return Page.of(items, skip == null ? 0 : skip, pageSize);
@@ -78,26 +79,31 @@ public class ContentfulItems {
     List<WorkItem> items(ContentfulFacts f, JsonNode event) {
         Instant time = eventTime(event);
         if (f.type().equals("ContentType")) {
-            return List.of(new WorkItem(WorkItem.CF_CONTENT_TYPE, f.id(), f.id(), null, f.environment(),
-                    f.environment(), "delete", f.version(), null, null, time));
+            return List.of(WorkItem.contentful(WorkItem.CF_CONTENT_TYPE, f.id(), f.id(), null, f.environment(),
+                    "delete", f.version(), time));
         }
-        String type = f.type().equals("Asset") ? WorkItem.CF_ASSET : WorkItem.CF_ENTRY;
+        String type = itemType(f.type());
         if (f.id() == null) {
             throw new IllegalArgumentException(f.topic() + " event without sys.id");
         }
         if (!f.action().equals("publish")) {
-            return List.of(new WorkItem(type, f.contentType(), f.id(), null, f.environment(), f.environment(),
-                    f.action(), f.version(), null, null, time));
+            return List.of(WorkItem.contentful(type, f.contentType(), f.id(), null, f.environment(), f.action(),
+                    f.version(), time));
         }
         List<WorkItem> items = new ArrayList<>();
         for (String locale : locales(event.path("fields"))) {
-            items.add(new WorkItem(type, f.contentType(), f.id(), locale, f.environment(), f.environment(), "publish",
-                    f.version(), null, null, time));
+            items.add(WorkItem.contentful(type, f.contentType(), f.id(), locale, f.environment(), "publish",
+                    f.version(), time));
         }
         if (items.isEmpty()) {
             throw new IllegalArgumentException(f.topic() + " event without fields in any locale");
         }
         return items;
+    }
+
+    /** An asset is an asset; anything else an entry names is an entry. */
+    private static String itemType(String entityType) {
+        return entityType.equals("Asset") ? WorkItem.CF_ASSET : WorkItem.CF_ENTRY;
     }
 
     /** The locales of the management form's field values: {@code fields.<name>.<locale>}. */
