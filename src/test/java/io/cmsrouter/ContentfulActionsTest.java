@@ -61,10 +61,6 @@ class ContentfulActionsTest extends ContentfulHttpTest {
         return d;
     }
 
-    private JsonNode run(Delivery d) throws Exception {
-        return settled(read(send(d).body()).path("execution_uid").asText());
-    }
-
     private List<Integer> cached(String kind, String id) {
         return List.of(cachedContentful(kind, id, "?locale=en-US").statusCode(),
                 cachedContentful(kind, id, "?locale=de-DE").statusCode());

@@ -1,5 +1,6 @@
 package io.cmsrouter;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -97,6 +98,13 @@ public abstract class ContentfulHttpTest extends RouterHttpTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return send(request);
+    }
+
+    /** Sends the delivery, expects it accepted, and waits until its execution settles. */
+    protected JsonNode run(Delivery d) throws Exception {
+        HttpResponse<String> response = send(d);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return settled(read(response.body()).path("execution_uid").asText());
     }
 
     protected long contentfulExecutions() {

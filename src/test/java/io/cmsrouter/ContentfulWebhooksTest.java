@@ -111,12 +111,11 @@ class ContentfulWebhooksTest extends ContentfulHttpTest {
     @Test
     void anArchiveEvictsLikeAnUnpublish() throws Exception {
         simulateContentfulDelivery();
-        settled(read(send(new Delivery("ContentManagement.Entry.publish", "Entry", "cfArchive01")).body())
-                .path("execution_uid").asText());
+        run(new Delivery("ContentManagement.Entry.publish", "Entry", "cfArchive01"));
         assertThat(cachedContentful("entries", "cfArchive01", "").statusCode()).isEqualTo(200);
 
-        JsonNode execution = settled(read(send(new Delivery("ContentManagement.Entry.archive", "Entry", "cfArchive01")
-                .withoutFields()).body()).path("execution_uid").asText());
+        JsonNode execution = run(new Delivery("ContentManagement.Entry.archive", "Entry", "cfArchive01")
+                .withoutFields());
 
         assertThat(execution.path("status").asText()).isEqualTo("succeeded");
         assertThat(cachedContentful("entries", "cfArchive01", "").statusCode()).isEqualTo(404);
@@ -174,7 +173,7 @@ class ContentfulWebhooksTest extends ContentfulHttpTest {
         locales("staging", "de-DE", "en-US");
         Delivery d = new Delivery("ContentManagement.Entry.publish", "Entry", "cfStaged001").locale("de-DE");
         ((ObjectNode) d.payload.path("sys").path("environment").path("sys")).put("id", "staging");
-        settled(read(send(d).body()).path("execution_uid").asText());
+        run(d);
 
         assertThat(read(cachedContentful("entries", "cfStaged001", "?environment=staging").body()).path("fields")
                 .path("title").asText()).isEqualTo("Title in de-DE");
@@ -184,12 +183,11 @@ class ContentfulWebhooksTest extends ContentfulHttpTest {
     @Test
     void anUnpublishEvictsEveryLocaleOfItsEnvironment() throws Exception {
         simulateContentfulDelivery();
-        settled(read(send(new Delivery("ContentManagement.Asset.publish", "Asset", "cfAsset0002").locale("de-DE"))
-                .body()).path("execution_uid").asText());
+        run(new Delivery("ContentManagement.Asset.publish", "Asset", "cfAsset0002").locale("de-DE"));
         assertThat(cachedContentful("assets", "cfAsset0002", "?locale=de-DE").statusCode()).isEqualTo(200);
 
-        JsonNode execution = settled(read(send(new Delivery("ContentManagement.Asset.unpublish", "DeletedAsset",
-                "cfAsset0002").withoutFields()).body()).path("execution_uid").asText());
+        JsonNode execution = run(new Delivery("ContentManagement.Asset.unpublish", "DeletedAsset",
+                "cfAsset0002").withoutFields());
 
         assertThat(execution.path("status").asText()).isEqualTo("succeeded");
         assertThat(cachedContentful("assets", "cfAsset0002", "").statusCode()).isEqualTo(404);
@@ -199,12 +197,11 @@ class ContentfulWebhooksTest extends ContentfulHttpTest {
     @Test
     void aContentTypeDeleteEvictsItsEntries() throws Exception {
         simulateContentfulDelivery();
-        settled(read(send(new Delivery("ContentManagement.Entry.publish", "Entry", "cfTyped0001").contentType("promo"))
-                .body()).path("execution_uid").asText());
+        run(new Delivery("ContentManagement.Entry.publish", "Entry", "cfTyped0001").contentType("promo"));
         assertThat(cachedContentful("entries", "cfTyped0001", "").statusCode()).isEqualTo(200);
 
-        JsonNode execution = settled(read(send(new Delivery("ContentManagement.ContentType.delete", "ContentType",
-                "promo").withoutFields()).body()).path("execution_uid").asText());
+        JsonNode execution = run(new Delivery("ContentManagement.ContentType.delete", "ContentType",
+                "promo").withoutFields());
 
         assertThat(execution.path("status").asText()).isEqualTo("succeeded");
         assertThat(cachedContentful("entries", "cfTyped0001", "").statusCode()).isEqualTo(404);
