@@ -8,6 +8,7 @@ import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.wiremock.spring.ConfigureWireMock;
 import org.wiremock.spring.EnableWireMock;
 import org.wiremock.spring.InjectWireMock;
@@ -59,6 +60,8 @@ import static org.awaitility.Awaitility.await;
                 "router.dispatch.sweep-interval=100ms",
                 // these tests are about routing; WebhookSecurityTest covers signatures with them on
                 "router.security.signature=off",
+                // ContentstackWebhookTest and ReconcileTest turn it on; without stubs it would find no webhook
+                "router.reconcile.enabled=false",
                 "router.admin-token=" + RouterHttpTest.ADMIN_TOKEN
         })
 @EnableWireMock(@ConfigureWireMock(name = "contentstack", baseUrlProperties = {"contentstack.cda-url", "contentstack.cma-url"}))
@@ -176,6 +179,22 @@ public abstract class RouterHttpTest {
     protected JsonNode settled(String executionUid) {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> execution(executionUid), e -> SETTLED.contains(e.path("status").asText()));
+    }
+
+    /**
+     * Reconciliation on, its schedule out of the way: the run at start meets no stubs and is recorded as failed
+     * ({@link #awaitRunAtStart}); tests run theirs with POST /admin/reconcile.
+     */
+    protected static void reconcileWhenAsked(DynamicPropertyRegistry registry) {
+        registry.add("router.reconcile.enabled", () -> "true");
+        registry.add("router.reconcile.interval", () -> "1h");
+    }
+
+    /** Waits until the reconciliation run made at start (when it is on) has ended, so a test's stubs meet its own. */
+    protected void awaitRunAtStart() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> read(get("/admin/reconcile").body()),
+                        runs -> runs.path("runs").size() > 0 && !runs.path("running").asBoolean());
     }
 
     protected JsonNode execution(String executionUid) {

@@ -52,6 +52,10 @@ final class RouterProcess {
                 "--contentstack.delivery-token=" + RouterHttpTest.DELIVERY_TOKEN,
                 "--router.security.signature=off",
                 "--router.admin-token=" + RouterHttpTest.ADMIN_TOKEN));
+        if (settings.stream().noneMatch(s -> s.startsWith("--router.reconcile.enabled="))) {
+            // the tests that do not simulate the webhook's executions log
+            command.add("--router.reconcile.enabled=false");
+        }
         command.addAll(settings);
         File log = Path.of("target", name + "-" + (++starts) + ".log").toFile();
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);

@@ -4,6 +4,7 @@ import io.cmsrouter.common.ConflictException;
 import io.cmsrouter.common.ErrorBody;
 import io.cmsrouter.common.NotFoundException;
 import io.cmsrouter.intake.IntakeUnavailableException;
+import io.cmsrouter.retry.Failures;
 import io.cmsrouter.security.WebhookRejectedException;
 import io.cmsrouter.webhook.InvalidEventException;
 import io.cmsrouter.webhook.MalformedWebhookException;
@@ -59,11 +60,16 @@ public class Responses {
             LOG.error("Failed {}", request, cause);
             return error(exchange, 500, "internal error; see the router's log");
         }
+        String reason = status == 502 ? "the CMS call failed: " + Failures.describe(cause) : cause.getMessage();
         if (status != 404 && status != 409) {
-            LOG.info("Refused {}: {} {}", request, status, cause.getMessage());
+            LOG.info("Refused {}: {} {}", request, status, reason);
         }
-        return error(exchange, status, cause.getMessage());
+        return error(exchange, status, reason);
     }
+
+    private static final List<Class<? extends java.io.IOException>> CMS_UNREACHABLE = List.of(
+            java.net.SocketException.class, java.net.UnknownHostException.class, java.net.SocketTimeoutException.class,
+            org.apache.hc.core5.http.NoHttpResponseException.class);
 
     static int statusOf(Throwable cause) {
         if (cause instanceof WebhookRejectedException) {
@@ -84,6 +90,10 @@ public class Responses {
         }
         if (cause instanceof IntakeUnavailableException) {
             return 503;
+        }
+        if (Failures.httpAnswer(cause) != null || CMS_UNREACHABLE.stream().anyMatch(t -> Failures.causeOf(cause, t) != null)) {
+            // an admin request that needed the CMS, which failed or could not be reached
+            return 502;
         }
         return 500;
     }

@@ -53,8 +53,8 @@ public class ExecutionQueries {
 
     public Map<String, Object> list(@Header("from") String from, @Header("to") String to,
                                     @Header("status") String status, @Header("query") String query,
-                                    @Header("source") String source, @Header("skip") String skip,
-                                    @Header("limit") String limit) {
+                                    @Header("source") String source, @Header("recovered") String recovered,
+                                    @Header("skip") String skip, @Header("limit") String limit) {
         int effectiveSkip = number("skip", skip, 0, 0, Integer.MAX_VALUE);
         int effectiveLimit = number("limit", limit, MAX_LIMIT, 1, MAX_LIMIT);
         StringBuilder where = new StringBuilder(" where 1 = 1");
@@ -76,6 +76,9 @@ public class ExecutionQueries {
         if (source != null) {
             where.append(" and e.source = ?");
             args.add(source.trim());
+        }
+        if (recovered != null) {
+            where.append(" and e.recovered_from is ").append(flag("recovered", recovered) ? "not null" : "null");
         }
         if (query != null) {
             StatusCodes.Range range = StatusCodes.parseQuery(query, mapper);
@@ -147,6 +150,9 @@ public class ExecutionQueries {
         v.put("next_attempt_at", iso(rs.getTimestamp("next_attempt_at")));
         v.put("event_data", redactor.payload(event));
         v.put("event_headers", tree(rs.getBytes("headers")));
+        // read from Contentstack's executions log by the reconciliation rather than delivered (README "Connecting a stack")
+        v.put("recovered", rs.getString("recovered_from") != null);
+        v.put("recovered_from", rs.getString("recovered_from"));
         return v;
     }
 
@@ -192,6 +198,14 @@ public class ExecutionQueries {
         }
         throw new IllegalArgumentException("'" + name + "' must be a whole number from " + min
                 + (max == Integer.MAX_VALUE ? "" : " to " + max) + ", not '" + value + "'");
+    }
+
+    private static boolean flag(String name, String value) {
+        return switch (value.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + name + "' must be true or false");
+        };
     }
 
     private static Timestamp timestamp(String name, String iso) {

@@ -3,6 +3,7 @@ package io.cmsrouter.intake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.common.Timestamps;
 import io.cmsrouter.security.Redactor;
 import io.cmsrouter.store.Claims;
 import io.cmsrouter.store.Durability;
@@ -25,6 +26,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,9 +74,17 @@ public class IntakeJournal {
     public record Recorded(String uid, boolean duplicate) {
     }
 
-    /** A webhook on its way to the writer, and the request waiting for it. */
+    /**
+     * A webhook on its way to the writer, and the request waiting for it. A recovered one ({@link #appendRecovered})
+     * names the Contentstack execution it came from and when Contentstack first sent it; a delivered one has null.
+     */
     record Entry(byte[] body, byte[] headers, String fingerprint, String subject, String source, String module,
-                 String event, String jobId, long enqueuedAt, CompletableFuture<Recorded> done) {
+                 String event, String jobId, Instant eventAt, Recovery recovery, long enqueuedAt,
+                 CompletableFuture<Recorded> done) {
+    }
+
+    /** Where a recovered event comes from: a Contentstack execution, first attempted at {@code firstSentAt}. */
+    public record Recovery(String executionUid, Instant firstSentAt) {
     }
 
     public IntakeJournal(Recorder recorder, PlatformTransactionManager transactionManager, Durability durability,
@@ -108,7 +119,21 @@ public class IntakeJournal {
         EventFacts facts = EventFacts.of(event);
         return write(new Entry(body, json(redactor.headers(headers)), fingerprints.of(event), facts.subject(),
                 Sources.CONTENTSTACK, event.path("module").asText(), event.path("event").asText(), facts.jobId(),
-                System.nanoTime(), new CompletableFuture<>()));
+                triggeredAt(event), null, System.nanoTime(), new CompletableFuture<>()));
+    }
+
+    /**
+     * Records a Contentstack event read from the webhook's executions log (it reached Contentstack's log but not the
+     * router), as {@link #append} does; it is a duplicate when the router received an equal delivery at or after
+     * the time Contentstack first sent it.
+     */
+    public Recorded appendRecovered(@Body byte[] body, @ExchangeProperty("event") JsonNode event,
+                                    @ExchangeProperty("eventHeaders") Map<String, Object> headers,
+                                    @ExchangeProperty("recovery") Recovery recovery) {
+        EventFacts facts = EventFacts.of(event);
+        return write(new Entry(body, json(redactor.headers(headers)), fingerprints.of(event), facts.subject(),
+                Sources.CONTENTSTACK, event.path("module").asText(), event.path("event").asText(), facts.jobId(),
+                recovery.firstSentAt(), recovery, System.nanoTime(), new CompletableFuture<>()));
     }
 
     /**
@@ -122,7 +147,16 @@ public class IntakeJournal {
         String fingerprint = idempotencyKey == null || idempotencyKey.isBlank() ? fingerprints.of(event)
                 : fingerprints.ofKey(Sources.CONTENTFUL, idempotencyKey.trim());
         return write(new Entry(body, json(redactor.headers(headers)), fingerprint, facts.subject(), Sources.CONTENTFUL,
-                facts.type(), facts.action(), null, System.nanoTime(), new CompletableFuture<>()));
+                facts.type(), facts.action(), null, null, null, System.nanoTime(), new CompletableFuture<>()));
+    }
+
+    /** Contentstack's triggered_at, or null (the replay check has read it already when signatures are on). */
+    private static Instant triggeredAt(JsonNode event) {
+        try {
+            return Timestamps.parse(event.path("triggered_at").asText());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private Recorded write(Entry entry) {

@@ -1,17 +1,21 @@
 package io.cmsrouter.intake;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cmsrouter.common.Timestamps;
 import io.cmsrouter.intake.IntakeJournal.Entry;
 import io.cmsrouter.intake.IntakeJournal.Recorded;
+import io.cmsrouter.intake.IntakeJournal.Recovery;
 import io.cmsrouter.store.Claims;
 import io.cmsrouter.store.Uuids;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -23,17 +27,21 @@ import java.util.UUID;
  * <p>
  * Contentstack redelivers with a fresh triggered_at, so deliveries equal apart from triggered_at within
  * {@code router.dedupe.window} are one event, unless a newer event about the same subject came in between: then it is
- * the same change made again. Only the intake writer calls this, so webhooks are recorded one after another.
+ * the same change made again. An event recovered from Contentstack's executions log is judged by when Contentstack
+ * sent it and the delivery the router has, however long ago that was. Only the intake writer calls this, so webhooks are recorded one after another.
  */
 @Component
 class Recorder {
     private final JdbcTemplate jdbc;
+    private final ObjectMapper mapper;
     private final Claims claims;
     private final Duration dedupeWindow;
     private Instant lastCreatedAt;
 
-    Recorder(JdbcTemplate jdbc, Claims claims, @Value("${router.dedupe.window}") Duration dedupeWindow) {
+    Recorder(JdbcTemplate jdbc, ObjectMapper mapper, Claims claims,
+             @Value("${router.dedupe.window}") Duration dedupeWindow) {
         this.jdbc = jdbc;
+        this.mapper = mapper;
         this.claims = claims;
         this.dedupeWindow = dedupeWindow;
     }
@@ -44,9 +52,9 @@ class Recorder {
                 "select execution_uid, received_at from delivery where fingerprint = ?", e.fingerprint());
         if (!earlier.isEmpty()) {
             Object uid = earlier.get(0).get("EXECUTION_UID");
-            Timestamp receivedAt = Timestamp.from(Timestamps.of(earlier.get(0).get("RECEIVED_AT")));
-            if (!receivedAt.before(Timestamp.from(now.toInstant().minus(dedupeWindow)))
-                    && !supersededSince(uid, e.subject())) {
+            Instant receivedAt = Timestamps.of(earlier.get(0).get("RECEIVED_AT"));
+            if (e.recovery() != null ? receivedSinceFirstSent(uid, e.recovery())
+                    : !receivedAt.isBefore(now.toInstant().minus(dedupeWindow)) && !supersededSince(uid, e.subject())) {
                 return new Recorded(uid.toString(), true);
             }
             // expired, or a newer event about the same subject came since: this is a new event after all
@@ -54,9 +62,11 @@ class Recorder {
         }
         UUID uid = Uuids.timeOrdered();
         claims.claim(uid.toString());
-        jdbc.update("insert into execution (uid, created_at, updated_at, status, source, module, event, job_id, subject)"
-                + " values (?, ?, ?, 'received', ?, ?, ?, ?, ?)", uid, now, now, e.source(), e.module(), e.event(),
-                e.jobId(), e.subject());
+        jdbc.update("insert into execution (uid, created_at, updated_at, status, source, module, event, job_id, subject,"
+                + " event_at, recovered_from) values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?)", uid, now, now,
+                e.source(), e.module(), e.event(), e.jobId(), e.subject(),
+                e.eventAt() == null ? null : Timestamp.from(e.eventAt()),
+                e.recovery() == null ? null : e.recovery().executionUid());
         jdbc.update("insert into webhook_event (execution_uid, headers, body) values (?, ?, ?)", uid, e.headers(), e.body());
         jdbc.update("insert into delivery (fingerprint, execution_uid, received_at) values (?, ?, ?)",
                 e.fingerprint(), uid, now);
@@ -64,12 +74,37 @@ class Recorder {
     }
 
     /**
-     * Whether another event about the same subject arrived after the earlier delivery: then an equal delivery is
-     * not a redelivery but the same change made again (publish, unpublish, publish the same version).
+     * A recovered event is one the router already has when the equal delivery it received was sent at or after
+     * Contentstack first sent this event (both times are Contentstack's triggered_at): that delivery was this event
+     * or one of its retries. One sent before is an earlier event that made the same change, so this one is new.
+     */
+    private boolean receivedSinceFirstSent(Object earlierUid, Recovery recovery) {
+        List<byte[]> body = jdbc.queryForList("select body from webhook_event where execution_uid = ?", byte[].class,
+                earlierUid);
+        Instant sentAt = body.isEmpty() ? null : triggeredAt(body.get(0));
+        return sentAt != null && !sentAt.isBefore(recovery.firstSentAt());
+    }
+
+    private Instant triggeredAt(byte[] body) {
+        try {
+            return Timestamps.parse(mapper.readTree(body).path("triggered_at").asText());
+        } catch (IOException | DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether a newer event about the same subject came after the earlier delivery: then an equal delivery is not a
+     * redelivery but the same change made again (publish, unpublish, publish the same version). Newer by the CMS's
+     * event times where both are known and differ (a recovered event is recorded after events that happened later),
+     * else by arrival.
      */
     private boolean supersededSince(Object earlierUid, String subject) {
         return !jdbc.queryForList("select 1 from execution later join execution earlier on earlier.uid = ?"
-                + " where later.subject = ? and later.created_at > earlier.created_at", earlierUid, subject).isEmpty();
+                + " where later.subject = ? and later.uid <> earlier.uid and case when later.event_at is not null"
+                + " and earlier.event_at is not null and later.event_at <> earlier.event_at"
+                + " then later.event_at > earlier.event_at else later.created_at > earlier.created_at end",
+                earlierUid, subject).isEmpty();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.cmsrouter.retry;
 
+import org.apache.camel.CamelExchangeException;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
@@ -62,8 +63,8 @@ public class Failures {
      */
     public static String describe(Throwable failure) {
         Throwable cause = failure;
-        while ((cause instanceof CamelExecutionException || cause != null && cause.getClass() == RuntimeCamelException.class)
-                && cause.getCause() != null) {
+        while ((cause instanceof CamelExecutionException || cause instanceof CamelExchangeException
+                || cause != null && cause.getClass() == RuntimeCamelException.class) && cause.getCause() != null) {
             cause = cause.getCause();
         }
         if (cause instanceof HttpOperationFailedException http) {

@@ -77,7 +77,7 @@ public class HttpHygieneFilter {
                     refuse(request, response, 401, "management endpoints need Authorization: Bearer <router.admin-token>");
                 }
             }
-        }, "/executions", "/executions/*", "/cache/*", "/targets", "/targets/*");
+        }, "/executions", "/executions/*", "/cache/*", "/targets", "/targets/*", "/admin/*");
     }
 
     /** Ahead of Spring MVC, where platform-http serves the routes. */
