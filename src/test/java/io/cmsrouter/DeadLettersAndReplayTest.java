@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.Random;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -123,7 +124,7 @@ class DeadLettersAndReplayTest extends RouterHttpTest {
         String old = deliverAndSettle(fixture("entry-update.json")).path("uid").asText();
         String recent = deliverAndSettle(fixture("comment-update.json")).path("uid").asText();
         jdbc.update("update execution set created_at = ? where uid = ?",
-                Timestamp.from(Instant.now().minus(Duration.ofDays(31))), old);
+                Timestamp.from(Instant.now().minus(Duration.ofDays(31))), UUID.fromString(old));
 
         // what the purge-schedule timer does every router.executions.purge-interval
         camel.sendBody("direct:purge-executions", null);

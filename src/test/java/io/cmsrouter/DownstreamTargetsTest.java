@@ -384,7 +384,7 @@ class DownstreamTargetsTest extends RouterHttpTest {
 
         // held notifications outlive the retention: their executions are not purged while they wait
         jdbc.update("update execution set created_at = ? where uid in (?, ?)",
-                Timestamp.from(Instant.now().minus(Duration.ofDays(31))), first, second);
+                Timestamp.from(Instant.now().minus(Duration.ofDays(31))), UUID.fromString(first), UUID.fromString(second));
         camel.sendBody("direct:purge-executions", null);
         assertThat(get("/executions/" + first).statusCode()).isEqualTo(200);
 

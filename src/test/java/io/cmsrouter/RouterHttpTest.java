@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.wiremock.spring.ConfigureWireMock;
 import org.wiremock.spring.EnableWireMock;
 import org.wiremock.spring.InjectWireMock;
@@ -65,6 +68,8 @@ import static org.awaitility.Awaitility.await;
                 "router.admin-token=" + RouterHttpTest.ADMIN_TOKEN
         })
 @EnableWireMock(@ConfigureWireMock(name = "contentstack", baseUrlProperties = {"contentstack.cda-url", "contentstack.cma-url"}))
+@Tag("database")
+@ExtendWith(PostgresAvailable.class)
 public abstract class RouterHttpTest {
     public static final String API_KEY = "blt_test_api_key";
     public static final String MANAGEMENT_TOKEN = "cs_test_management_token";
@@ -179,6 +184,25 @@ public abstract class RouterHttpTest {
     protected JsonNode settled(String executionUid) {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .until(() -> execution(executionUid), e -> SETTLED.contains(e.path("status").asText()));
+    }
+
+    /**
+     * With ROUTER_TEST_POSTGRES_URL (and _USER, _PASSWORD) set, the router keeps its data in that PostgreSQL
+     * database instead of H2, in a schema of its own per application context (as each has its own H2 data dir).
+     */
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        String url = System.getenv("ROUTER_TEST_POSTGRES_URL");
+        if (url == null || url.isBlank()) {
+            return;
+        }
+        String schema = "t" + UUID.randomUUID().toString().replace("-", "");
+        registry.add("spring.datasource.url", () -> url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        registry.add("spring.datasource.username", () -> System.getenv().getOrDefault("ROUTER_TEST_POSTGRES_USER", "router"));
+        registry.add("spring.datasource.password",
+                () -> System.getenv().getOrDefault("ROUTER_TEST_POSTGRES_PASSWORD", "router"));
+        registry.add("spring.flyway.schemas", () -> schema);
+        registry.add("spring.flyway.create-schemas", () -> "true");
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.cmsrouter.reconcile;
 
 import io.cmsrouter.common.ConflictException;
+import io.cmsrouter.common.Texts;
 import io.cmsrouter.intake.IntakeJournal.Recovery;
 import io.cmsrouter.reconcile.ExecutionsLog.FailedExecution;
 import io.cmsrouter.retry.Failures;
@@ -19,7 +20,6 @@ import org.springframework.stereotype.Component;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +77,7 @@ public class ReconcileRuns {
             KeyHolder key = new GeneratedKeyHolder();
             jdbc.update(connection -> {
                 PreparedStatement insert = connection.prepareStatement("insert into reconcile_run (started_at,"
-                        + " outcome) values (?, 'running')", Statement.RETURN_GENERATED_KEYS);
+                        + " outcome) values (?, 'running')", new String[] {"id"});
                 insert.setTimestamp(1, Timestamp.from(now));
                 return insert;
             }, key);
@@ -204,13 +204,12 @@ public class ReconcileRuns {
         return DurationStyle.SIMPLE.print(d, ChronoUnit.MILLIS);
     }
 
-    /** The run's errors as stored: one a line, within the column's 4,000 characters. */
+    /** The run's errors as stored: one a line, cut to the column. */
     private static String errors(Run run) {
         if (run.errors.isEmpty()) {
             return null;
         }
-        String joined = String.join("\n", run.errors);
-        return joined.length() <= 4000 ? joined : joined.substring(0, 3999) + "…";
+        return Texts.cut(String.join("\n", run.errors), 4000);
     }
 
     private static Map<String, Object> view(ResultSet rs) throws SQLException {

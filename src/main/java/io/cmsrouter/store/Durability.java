@@ -37,6 +37,8 @@ public class Durability {
 
     /** Makes every transaction committed so far durable in the configured sense. */
     public void flush() {
-        jdbc.execute(flush);
+        if (flush != null) {
+            jdbc.execute(flush);
+        }
     }
 }

@@ -1,0 +1,55 @@
+package io.cmsrouter;
+
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * The tests through HTTP run on PostgreSQL when ROUTER_TEST_POSTGRES_URL is set (the "postgresql" surefire
+ * execution sets it). Where that server cannot be reached they are skipped, with a notice on the console, unless
+ * ROUTER_TEST_POSTGRES_REQUIRED=true (CI, which starts one): then they run and fail.
+ */
+public class PostgresAvailable implements ExecutionCondition {
+    private static Boolean reachable;
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        String url = System.getenv("ROUTER_TEST_POSTGRES_URL");
+        if (url == null || url.isBlank()) {
+            return ConditionEvaluationResult.enabled("on embedded H2");
+        }
+        if ("true".equals(System.getenv("ROUTER_TEST_POSTGRES_REQUIRED")) || reachable(url)) {
+            return ConditionEvaluationResult.enabled("on PostgreSQL at " + url);
+        }
+        return ConditionEvaluationResult.disabled("PostgreSQL at " + url + " cannot be reached: skipped on PostgreSQL");
+    }
+
+    private static synchronized boolean reachable(String url) {
+        if (reachable == null) {
+            Properties credentials = new Properties();
+            credentials.setProperty("user", System.getenv().getOrDefault("ROUTER_TEST_POSTGRES_USER", "router"));
+            credentials.setProperty("password", System.getenv().getOrDefault("ROUTER_TEST_POSTGRES_PASSWORD", "router"));
+            credentials.setProperty("connectTimeout", "3");
+            try (Connection ignored = DriverManager.getConnection(url, credentials)) {
+                reachable = true;
+            } catch (SQLException e) {
+                reachable = false;
+                System.err.println("""
+
+                        ********************************************************************************
+                        *** PostgreSQL at %s cannot be reached (%s).
+                        *** The tests through HTTP ran on H2 only; their PostgreSQL run is SKIPPED.
+                        *** To run it: start PostgreSQL with a role and database "router" / "router_test"
+                        *** (password "router"), or set -Drouter.test.postgres.url; .ci/run does both.
+                        ********************************************************************************
+                        """.formatted(url, e.getMessage()));
+            }
+        }
+        return reachable;
+    }
+}
