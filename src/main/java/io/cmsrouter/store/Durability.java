@@ -30,6 +30,11 @@ public class Durability {
     public Durability(JdbcTemplate jdbc, SqlDialect dialect, @Value("${router.durability}") Mode mode) {
         this.jdbc = jdbc;
         this.flush = dialect.flush(mode == Mode.POWER_LOSS);
+        if (flush == null) {
+            LOG.info("Durability: the database's own (an acknowledged webhook is committed; PostgreSQL makes a commit"
+                    + " durable unless synchronous_commit is off); router.durability does not apply");
+            return;
+        }
         LOG.info("Durability: {} (an acknowledged webhook survives {})", mode.name().toLowerCase().replace('_', '-'),
                 mode == Mode.POWER_LOSS ? "a crash of the router, of the OS, or a power loss"
                         : "a crash of the router, not of the OS or a power loss");
