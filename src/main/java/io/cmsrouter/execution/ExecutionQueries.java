@@ -153,6 +153,7 @@ public class ExecutionQueries {
         // read from Contentstack's executions log by the reconciliation rather than delivered (README "Connecting a stack")
         v.put("recovered", rs.getString("recovered_from") != null);
         v.put("recovered_from", rs.getString("recovered_from"));
+        v.put("received_by", rs.getString("received_by"));
         return v;
     }
 

@@ -1,6 +1,7 @@
 package io.cmsrouter.intake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.cluster.InstanceId;
 import io.cmsrouter.common.Timestamps;
 import io.cmsrouter.intake.IntakeJournal.Entry;
 import io.cmsrouter.intake.IntakeJournal.Recorded;
@@ -34,14 +35,16 @@ import java.util.UUID;
 class Recorder {
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
+    private final InstanceId instance;
     private final Claims claims;
     private final Duration dedupeWindow;
     private Instant lastCreatedAt;
 
-    Recorder(JdbcTemplate jdbc, ObjectMapper mapper, Claims claims,
+    Recorder(JdbcTemplate jdbc, ObjectMapper mapper, InstanceId instance, Claims claims,
              @Value("${router.dedupe.window}") Duration dedupeWindow) {
         this.jdbc = jdbc;
         this.mapper = mapper;
+        this.instance = instance;
         this.claims = claims;
         this.dedupeWindow = dedupeWindow;
     }
@@ -63,10 +66,10 @@ class Recorder {
         UUID uid = Uuids.timeOrdered();
         claims.claim(uid.toString());
         jdbc.update("insert into execution (uid, created_at, updated_at, status, source, module, event, job_id, subject,"
-                + " event_at, recovered_from) values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?)", uid, now, now,
-                e.source(), e.module(), e.event(), e.jobId(), e.subject(),
+                + " event_at, recovered_from, received_by) values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?)", uid,
+                now, now, e.source(), e.module(), e.event(), e.jobId(), e.subject(),
                 e.eventAt() == null ? null : Timestamp.from(e.eventAt()),
-                e.recovery() == null ? null : e.recovery().executionUid());
+                e.recovery() == null ? null : e.recovery().executionUid(), instance.id());
         jdbc.update("insert into webhook_event (execution_uid, headers, body) values (?, ?, ?)", uid, e.headers(), e.body());
         jdbc.update("insert into delivery (fingerprint, execution_uid, received_at) values (?, ?, ?)",
                 e.fingerprint(), uid, now);

@@ -1,6 +1,7 @@
 package io.cmsrouter.reconcile;
 
 import io.cmsrouter.common.ConflictException;
+import io.cmsrouter.common.Durations;
 import io.cmsrouter.common.Texts;
 import io.cmsrouter.intake.IntakeJournal.Recovery;
 import io.cmsrouter.reconcile.ExecutionsLog.FailedExecution;
@@ -11,7 +12,6 @@ import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
@@ -23,7 +23,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,7 +137,7 @@ public class ReconcileRuns {
         run.syncFailed = true;
         run.error("sync of the webhook failed: " + reason);
         LOG.warn("Reconciliation run {}: the webhook could not be synced, tried again in {}: {}", run.id,
-                human(interval), reason);
+                Durations.simple(interval), reason);
     }
 
     /** Nothing to read: the stack has no webhook by the router's name. */
@@ -152,7 +151,7 @@ public class ReconcileRuns {
         run.outcome = "failed";
         String reason = Failures.describe(Failures.of(exchange));
         run.error(reason);
-        LOG.warn("Reconciliation run {} failed, tried again in {}: {}", run.id, human(interval),
+        LOG.warn("Reconciliation run {} failed, tried again in {}: {}", run.id, Durations.simple(interval),
                 reason);
     }
 
@@ -184,7 +183,7 @@ public class ReconcileRuns {
     /** GET /admin/reconcile: the schedule, the checkpoint and the last runs, newest first. */
     public Map<String, Object> recent() {
         Map<String, Object> view = new LinkedHashMap<>();
-        view.put("interval", human(interval));
+        view.put("interval", Durations.simple(interval));
         view.put("running", running.get());
         List<Map<String, Object>> runs = jdbc.query("select * from reconcile_run order by id desc limit 20",
                 (rs, n) -> view(rs));
@@ -192,16 +191,6 @@ public class ReconcileRuns {
                 .findFirst().map(checkpoints::checkpoint).map(Instant::toString).orElse(null));
         view.put("runs", runs);
         return view;
-    }
-
-    /** A duration as the settings write it: 5m, 1h, 30s. */
-    static String human(Duration d) {
-        for (ChronoUnit unit : List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES, ChronoUnit.SECONDS)) {
-            if (!d.isZero() && d.toNanos() % unit.getDuration().toNanos() == 0) {
-                return DurationStyle.SIMPLE.print(d, unit);
-            }
-        }
-        return DurationStyle.SIMPLE.print(d, ChronoUnit.MILLIS);
     }
 
     /** The run's errors as stored: one a line, cut to the column. */

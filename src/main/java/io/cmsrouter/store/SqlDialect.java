@@ -2,7 +2,8 @@ package io.cmsrouter.store;
 
 /**
  * The SQL that differs between databases, in one place; every other statement is plain SQL that H2 and PostgreSQL
- * both run. Their schemas live in {@code db/migration/h2} and {@code db/migration/postgresql}.
+ * both run. Their schemas live in {@code db/migration/h2} and {@code db/migration/postgresql}, and from version 8
+ * in {@code db/migration/common}, which both run.
  */
 public final class SqlDialect {
     private final boolean h2;

@@ -25,7 +25,7 @@ class QueryPlansTest {
     void anItemsResultIsFoundByItsPrimaryKeyOnANewDatabase(String statement) {
         SimpleDriverDataSource db = new SimpleDriverDataSource(new org.h2.Driver(),
                 "jdbc:h2:mem:plans-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "router", "");
-        Flyway.configure().dataSource(db).locations("classpath:db/migration/h2").load().migrate();
+        Flyway.configure().dataSource(db).locations("classpath:db/migration/h2", "classpath:db/migration/common").load().migrate();
 
         String plan = new JdbcTemplate(db).queryForObject("explain " + statement, String.class,
                 UUID.randomUUID(), "entry|a|b|en-us|production");

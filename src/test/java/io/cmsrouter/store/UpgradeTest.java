@@ -26,7 +26,7 @@ class UpgradeTest {
         Path dir = Files.createTempDirectory(Path.of("target"), "upgrade-");
         SimpleDriverDataSource db = new SimpleDriverDataSource(new org.h2.Driver(),
                 "jdbc:h2:file:" + dir.toAbsolutePath().resolve("router") + ";DB_CLOSE_DELAY=-1", "router", "");
-        Flyway.configure().dataSource(db).locations("classpath:db/migration/h2").target("4").load().migrate();
+        Flyway.configure().dataSource(db).locations("classpath:db/migration/h2", "classpath:db/migration/common").target("4").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(db);
         String pending = UUID.randomUUID().toString();
         String done = UUID.randomUUID().toString();
@@ -50,7 +50,7 @@ class UpgradeTest {
                 + " version, event_time, updated_at) values ('entry|production|en-us|article|blt1', 'entry', 'article',"
                 + " 'blt1', 'production', 'en-us', '{\"title\":\"é\"}', 3, ?, ?)", now, now);
 
-        Flyway.configure().dataSource(db).locations("classpath:db/migration/h2").load().migrate();
+        Flyway.configure().dataSource(db).locations("classpath:db/migration/h2", "classpath:db/migration/common").load().migrate();
 
         Map<String, Object> waiting = jdbc.queryForMap("select e.status, w.body, w.headers from execution e"
                 + " join webhook_event w on w.execution_uid = e.uid where e.uid = ?", UUID.fromString(pending));
