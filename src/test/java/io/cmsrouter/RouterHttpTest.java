@@ -201,8 +201,9 @@ public abstract class RouterHttpTest {
         registry.add("spring.datasource.username", () -> System.getenv().getOrDefault("ROUTER_TEST_POSTGRES_USER", "router"));
         registry.add("spring.datasource.password",
                 () -> System.getenv().getOrDefault("ROUTER_TEST_POSTGRES_PASSWORD", "router"));
-        // every cached context keeps its pool: one connection each while idle, within PostgreSQL's 100
+        // every cached context keeps its pool: shrunk to one connection once idle, within PostgreSQL's 100
         registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
+        registry.add("spring.datasource.hikari.idle-timeout", () -> "10s");
         registry.add("spring.flyway.schemas", () -> schema);
         registry.add("spring.flyway.create-schemas", () -> "true");
     }
