@@ -22,6 +22,18 @@ public final class Timestamps {
         return column instanceof java.time.OffsetDateTime o ? o.toInstant() : ((java.sql.Timestamp) column).toInstant();
     }
 
+    /** The instant an ISO-8601 text names, or {@code fallback} when it is absent, blank or not one. */
+    public static Instant parseOr(String iso, Instant fallback) {
+        if (iso == null || iso.isBlank()) {
+            return fallback;
+        }
+        try {
+            return parse(iso);
+        } catch (DateTimeParseException unreadable) {
+            return fallback;
+        }
+    }
+
     /** @throws DateTimeParseException when the text is not an ISO-8601 instant */
     public static Instant parse(CharSequence text) {
         Instant fast = utc(text);

@@ -1,10 +1,8 @@
 package io.cmsrouter.content;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cmsrouter.common.Timestamps;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 import static io.cmsrouter.common.Texts.cut;
 
@@ -78,18 +76,6 @@ public record WorkItem(String type, String contentTypeUid, String uid, String lo
         // a Contentful entry's content type may be learnt only from the CDA: the key must not change with it
         return String.join("|", type, isContentful() ? "" : nullToEmpty(contentTypeUid), nullToEmpty(uid), nullToEmpty(locale),
                 nullToEmpty(environmentUid != null ? environmentUid : environment));
-    }
-
-    /** An ISO timestamp from a payload, or {@code fallback} when it is absent or unreadable. */
-    public static Instant instant(String iso, Instant fallback) {
-        if (iso == null || iso.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Timestamps.parse(iso);
-        } catch (DateTimeParseException unreadable) {
-            return fallback;
-        }
     }
 
     private static String nullToEmpty(String s) {

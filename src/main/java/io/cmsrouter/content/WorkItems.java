@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cmsrouter.common.Timestamps;
 import io.cmsrouter.webhook.EventFacts;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -77,7 +78,7 @@ public class WorkItems {
 
     /** When Contentstack fired the event: its triggered_at (a redelivery carries a fresh one; dedupe absorbs those). */
     static Instant eventTime(JsonNode event) {
-        return WorkItem.instant(text(event, "triggered_at"), Instant.now());
+        return Timestamps.parseOr(text(event, "triggered_at"), Instant.now());
     }
 
     private static void require(boolean condition, String reason) {

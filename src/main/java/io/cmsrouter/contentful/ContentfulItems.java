@@ -3,6 +3,7 @@ package io.cmsrouter.contentful;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.common.Timestamps;
 import io.cmsrouter.content.Page;
 import io.cmsrouter.content.WorkItem;
 import org.apache.camel.Body;
@@ -121,6 +122,6 @@ public class ContentfulItems {
     private static Instant eventTime(JsonNode event) {
         JsonNode sys = event.path("sys");
         String at = sys.path("updatedAt").asText(sys.path("deletedAt").asText(""));
-        return WorkItem.instant(at, Instant.now());
+        return Timestamps.parseOr(at, Instant.now());
     }
 }

@@ -1,6 +1,7 @@
 package io.cmsrouter.contentstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cmsrouter.common.Timestamps;
 import io.cmsrouter.content.CacheKeys;
 import io.cmsrouter.content.Outcome;
 import io.cmsrouter.content.Page;
@@ -56,15 +57,15 @@ public class JobPages {
         Map<String, String> environmentNames = exchange.getProperty("environmentNames", Map.class);
         String jobAction = job.path("action").asText("publish").toLowerCase(Locale.ROOT);
         // items order by when they were published; the job's own time stands in for items that do not say
-        Instant jobTime = WorkItem.instant(job.path("updated_at").asText(null),
-                WorkItem.instant(job.path("created_at").asText(null), Instant.now()));
+        Instant jobTime = Timestamps.parseOr(job.path("updated_at").asText(null),
+                Timestamps.parseOr(job.path("created_at").asText(null), Instant.now()));
 
         JsonNode items = page.path("items");
         List<WorkItem> work = new ArrayList<>(items.size());
         List<Outcome> skipped = new ArrayList<>();
         for (JsonNode i : items) {
             WorkItem item = toWorkItem(i, jobAction, environmentNames,
-                    WorkItem.instant(i.path("published_at").asText(null), jobTime));
+                    Timestamps.parseOr(i.path("published_at").asText(null), jobTime));
             JsonNode details = i.path("publish_details");
             if (!usable(item)) {
                 skipped.add(Outcome.skipped(item.truncated(), "the job item names a uid, content type, locale or"

@@ -27,7 +27,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +118,7 @@ public class IntakeJournal {
         EventFacts facts = EventFacts.of(event);
         return write(new Entry(body, json(redactor.headers(headers)), fingerprints.of(event), facts.subject(),
                 Sources.CONTENTSTACK, event.path("module").asText(), event.path("event").asText(), facts.jobId(),
-                triggeredAt(event), null, System.nanoTime(), new CompletableFuture<>()));
+                Timestamps.parseOr(event.path("triggered_at").asText(null), null), null, System.nanoTime(), new CompletableFuture<>()));
     }
 
     /**
@@ -148,15 +147,6 @@ public class IntakeJournal {
                 : fingerprints.ofKey(Sources.CONTENTFUL, idempotencyKey.trim());
         return write(new Entry(body, json(redactor.headers(headers)), fingerprint, facts.subject(), Sources.CONTENTFUL,
                 facts.type(), facts.action(), null, null, null, System.nanoTime(), new CompletableFuture<>()));
-    }
-
-    /** Contentstack's triggered_at, or null (the replay check has read it already when signatures are on). */
-    private static Instant triggeredAt(JsonNode event) {
-        try {
-            return Timestamps.parse(event.path("triggered_at").asText());
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     private Recorded write(Entry entry) {

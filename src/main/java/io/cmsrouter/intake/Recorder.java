@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +89,8 @@ class Recorder {
 
     private Instant triggeredAt(byte[] body) {
         try {
-            return Timestamps.parse(mapper.readTree(body).path("triggered_at").asText());
-        } catch (IOException | DateTimeParseException e) {
+            return Timestamps.parseOr(mapper.readTree(body).path("triggered_at").asText(null), null);
+        } catch (IOException unreadable) {
             return null;
         }
     }

@@ -11,7 +11,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +64,7 @@ public class Checkpoints {
         Instant checkpoint = checkpoint(uid);
         Instant from;
         if (checkpoint == null) {
-            from = later(created(webhook), logStart);
+            from = later(Timestamps.parseOr(webhook.path("created_at").asText(null), Instant.EPOCH), logStart);
             forgetOtherWebhooks(uid, run);
         } else {
             from = checkpoint.minus(LOG_LAG);
@@ -116,14 +115,6 @@ public class Checkpoints {
         List<Timestamp> read = jdbc.queryForList(
                 "select read_to from reconcile_checkpoint where webhook_uid = ?", Timestamp.class, webhookUid);
         return read.isEmpty() ? null : read.get(0).toInstant();
-    }
-
-    private static Instant created(JsonNode webhook) {
-        try {
-            return Timestamps.parse(webhook.path("created_at").asText());
-        } catch (DateTimeParseException | IllegalArgumentException e) {
-            return Instant.EPOCH;
-        }
     }
 
     private static Instant later(Instant a, Instant b) {

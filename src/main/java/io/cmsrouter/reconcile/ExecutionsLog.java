@@ -15,7 +15,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -191,11 +190,7 @@ public class ExecutionsLog {
     }
 
     private static Instant instant(JsonNode text) {
-        try {
-            return text.isTextual() ? Timestamps.parse(text.asText()) : null;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return Timestamps.parseOr(text.isTextual() ? text.asText() : null, null);
     }
 
     private static String encode(String value) {
