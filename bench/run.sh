@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of cms-webhook-router on this machine, everything on loopback. See bench/README.md.
 #
-#   bench/run.sh [smoke|ingest|backlog|fanout|memory|lag|all]        (default: all)
+#   bench/run.sh [smoke|ingest|backlog|fanout|memory|lag|cluster|all]        (default: all; cluster is not in all)
 #   BASELINE_REF=77cf577 bench/run.sh all     also the previous release: every router part runs with its jar
 #                                             ("before") and with the current one ("after"), in this one invocation
 #
@@ -22,8 +22,8 @@ set -euo pipefail
 
 SCENARIO="${1:-all}"
 case "$SCENARIO" in
-  smoke | ingest | backlog | fanout | memory | lag | all) ;;
-  *) echo "usage: [BASELINE_REF=<git ref>] bench/run.sh [smoke|ingest|backlog|fanout|memory|lag|all]" >&2; exit 2 ;;
+  smoke | ingest | backlog | fanout | memory | lag | cluster | all) ;;
+  *) echo "usage: [BASELINE_REF=<git ref>] bench/run.sh [smoke|ingest|backlog|fanout|memory|lag|cluster|all]" >&2; exit 2 ;;
 esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,6 +53,9 @@ cd "$ROOT"
 : "${MEMORY_ITEMS:=100000}" "${MEMORY_LATENCY_MS:=5}" "${MEMORY_SAMPLES:=10000,50000,100000}"
 : "${LAG_PROBES:=200}" "${LAG_INTERVAL_MS:=150}" "${LAG_BG_RPS:=200}"
 : "${PROFILE:=0}" "${PIN:=0}" "${KEEP_WORK:=0}"
+# cluster: the PostgreSQL database (a schema per case is created in it), the second instance's port, the job's size
+: "${PG_URL:=jdbc:postgresql://localhost:5432/router_test}" "${PG_USER:=router}" "${PG_PASSWORD:=router}"
+: "${PORT_ROUTER_B:=29183}" "${CLUSTER_ITEMS:=5000}" "${CLUSTER_CDA_RATE:=2000}"
 
 SECRET="bench-hmac-secret-not-a-real-one"
 ADMIN="bench-admin-token-not-a-real-one"
@@ -254,25 +257,30 @@ start_sim() { # extra simulator args
 }
 
 start_router() { # NAME extra router args: the jar of the version in use (use_version), from its tree, fresh data dir
-  local name=$TAG$1
-  shift
-  port_free "$PORT_ROUTER" || { log "port $PORT_ROUTER is taken"; return 1; }
+  start_router_on "$PORT_ROUTER" "$@"
+  ROUTER_PID=$LAST_ROUTER_PID
+}
+
+start_router_on() { # PORT NAME extra router args: as start_router, on that port; sets LAST_ROUTER_PID
+  local port=$1 name=$TAG$2
+  shift 2
+  port_free "$port" || { log "port $port is taken"; return 1; }
   local data="$WORK/data/$name"
   rm -rf "$data"
   # shellcheck disable=SC2086
   start_bg "$name" "$ROUTER_TREE" "${SERVER_CPU[@]}" java $JVM_FLAGS -jar "$ROUTER_JAR" \
-    --server.port="$PORT_ROUTER" --server.address=127.0.0.1 --router.data-dir="$data" \
+    --server.port="$port" --server.address=127.0.0.1 --router.data-dir="$data" \
     --router.admin-token="$ADMIN" --router.security.signature=required "--router.security.hmac-secrets[0]=$SECRET" \
     --contentstack.api-key=bench_api_key --contentstack.delivery-token=bench_delivery_token \
     --contentstack.management-token=bench_management_token \
     --contentstack.cda-url="http://$SIM" --contentstack.cma-url="http://$SIM" \
     --contentstack.public-keys-url="http://$SIM/.well-known/public-keys.json" \
     --router.shutdown.grace-period=5 "$@"
-  ROUTER_PID=$LAST_PID
-  wait_until "$name" "$ROUTER_PID" 240 router_ready
-  log "router ${VER:-} up (pid $ROUTER_PID): $*"
+  LAST_ROUTER_PID=$LAST_PID
+  wait_until "$name" "$LAST_ROUTER_PID" 240 router_ready "$port"
+  log "router ${VER:-} up (pid $LAST_ROUTER_PID, port $port): $*"
 }
-router_ready() { curl -sf "http://$ROUTER/actuator/health/readiness" | grep -q '"status":"UP"'; }
+router_ready() { curl -sf "http://127.0.0.1:${1:-$PORT_ROUTER}/actuator/health/readiness" | grep -q '"status":"UP"'; }
 
 start_bare() {
   port_free "$PORT_BARE" || { log "port $PORT_BARE is taken"; return 1; }
@@ -392,14 +400,15 @@ ingest_runs() { # the ingest runs against the server under load: warm-up, fixed 
   if [ "$T_NAME" = router ]; then drain router/concise/saturation 5; fi # stopped next: counted only
 }
 
-profile_saturation() { # JFR of the router during another saturation run (not in the tables)
-  local jfr="$WORK/router-ingest.jfr"
-  note "profiling run (not in the tables): JFR of the router during another saturation run"
+profile_saturation() { # [NAME]: JFR of the router during another saturation run (not in the tables)
+  local name=${1:-ingest}
+  local jfr="$WORK/router-$name.jfr"
+  note "profiling run (not in the tables): JFR of the router during another saturation run ($name)"
   run jcmd "$T_PID" JFR.start name=bench settings=profile filename="$jfr" >/dev/null
   saturate full "$SAT_DURATION" -profiled no-record
   run jcmd "$T_PID" JFR.stop name=bench >/dev/null
   drain router/full/saturation-profiled
-  bench_tool jfr-hot --jfr "$jfr" --out "$RAW/jfr-ingest.md" --top 15 >/dev/null || log "WARNING: no JFR summary"
+  bench_tool jfr-hot --jfr "$jfr" --out "$RAW/jfr-$name.md" --top 15 >/dev/null || log "WARNING: no JFR summary"
 }
 
 process_crash_runs() { # the current router with --router.durability=process-crash (not its default), full bodies:
@@ -531,6 +540,135 @@ scenario_lag() {
   router_case lag "$SIM_OPEN" lag_runs
 }
 
+# cluster: the current jar on embedded H2 (one instance) and on PostgreSQL with one and with two instances, in this
+# one invocation: ingest at saturation (one wrk per instance, at once) and a bulk job's fan-out (sent to the first
+# instance; the second helps with its pages), then CLUSTER.md with the ratios to H2 and JFR summaries of where the
+# time goes (one instance on each database, at saturation).
+pg_settings() { # SCHEMA: sets PG_ARGS, the router's settings for PG_URL in a schema of its own
+  local sep='?'
+  case "$PG_URL" in *\?*) sep='&' ;; esac
+  PG_ARGS=(--spring.datasource.url="$PG_URL${sep}currentSchema=$1" --spring.datasource.username="$PG_USER"
+    --spring.datasource.password="$PG_PASSWORD" --spring.flyway.create-schemas=true)
+}
+
+live_instances() { # PORT: how many live instances that router sees
+  curl -sf -H "Authorization: Bearer $ADMIN" "http://127.0.0.1:$1/admin/cluster" | grep -o '"live":true' | wc -l
+}
+
+cluster_case() { # NAME STORE(h2|pg) INSTANCES "SIMULATOR ARGS" BODY [ROUTER ARGS...]
+  local name=$1 store=$2 n=$3 sim_args=$4 body=$5
+  shift 5
+  local args=("$@")
+  use_version after
+  if [ "$store" = pg ]; then
+    pg_settings "bench_${name//-/_}_$(date +%s)"
+    args+=("${PG_ARGS[@]}")
+  fi
+  note "cluster: $name ($store, $n instance(s))"
+  # shellcheck disable=SC2086 # the simulator's args are words
+  start_sim $sim_args
+  start_router "$name" --router.instance-id="$name-a" "${args[@]}"
+  HOSTS=("$ROUTER")
+  ROUTER_B_PID=""
+  if [ "$n" = 2 ]; then
+    start_router_on "$PORT_ROUTER_B" "$name-b" --router.instance-id="$name-b" "${args[@]}"
+    ROUTER_B_PID=$LAST_ROUTER_PID
+    HOSTS+=("127.0.0.1:$PORT_ROUTER_B")
+    # each takes its share of the rate ceilings once it sees the other
+    wait_until "$name-b" "$ROUTER_B_PID" 30 test "$(live_instances "$PORT_ROUTER")" = 2
+  fi
+  CASE=$name
+  aim router "$ROUTER_PID" "$ROUTER" /webhooks/contentstack
+  "$body"
+  if [ -n "$ROUTER_B_PID" ]; then stop_pid "$ROUTER_B_PID"; fi
+  stop_pid "$ROUTER_PID"
+  stop_pid "$SIM_PID"
+  no_version
+}
+
+cluster_wrk() { # SECONDS PHASE: wrk against every instance at once, the connections split between them
+  local seconds=$1 phase=$2 conns=$((SAT_CONNECTIONS / ${#HOSTS[@]})) i file wrk_pids=()
+  log "cluster $CASE: $phase, wrk against ${#HOSTS[@]} instance(s), $conns connections each, ${seconds}s"
+  for i in "${!HOSTS[@]}"; do
+    file=$(bodies full "$SAT_BODIES" "$CASE-$phase-$i")
+    record wrk -t "$WRK_THREADS" -c "$conns" -d "${seconds}s" "http://${HOSTS[$i]}"
+    "${GEN_CPU[@]}" wrk -t "$WRK_THREADS" -c "$conns" -d "${seconds}s" --timeout 10s -s "$BENCH/tools/ingest.lua" \
+      "http://${HOSTS[$i]}" -- "$file" "$WRK_THREADS" /webhooks/contentstack >"$RAW/wrk-$CASE-$phase-$i.out" 2>&1 &
+    wrk_pids+=($!)
+  done
+  wait "${wrk_pids[@]}" || true
+  rm -f "$WORK"/bodies/"$CASE-$phase"-*.txt
+  drain "$CASE/$phase" "$SETTLE_MAX_S" # the executions of every instance: they share the database
+}
+
+cluster_ingest() {
+  local i
+  cluster_wrk "$WARMUP_S" warmup
+  cluster_wrk "$SAT_DURATION" saturation
+  for i in "${!HOSTS[@]}"; do
+    bench_tool wrk-row --wrk-out "$RAW/wrk-$CASE-saturation-$i.out" --label "$CASE/$i" \
+      --connections "$((SAT_CONNECTIONS / ${#HOSTS[@]}))" --bodies "$SAT_BODIES" --tsv "$RAW/cluster-ingest.tsv" >&2 ||
+      log "WARNING: no wrk result for $CASE/$i"
+  done
+  if [ -z "$ROUTER_B_PID" ]; then profile_saturation "$CASE"; fi
+}
+
+cluster_fanout() { # a bulk job sent to the first instance, on a warm JVM; the second helps with its pages
+  FO_CDA=$CLUSTER_CDA_RATE FO_CMA=100 FO_CONC=8
+  fanout_run "$CASE/warmup" 500 >/dev/null
+  fanout_run "$CASE" "$CLUSTER_ITEMS" --tsv "$RAW/cluster-fanout.tsv"
+}
+
+cluster_report() { # CLUSTER.md: per case, ingest and fan-out, and their ratios to the first case (H2)
+  awk -F'\t' '
+    FNR == 1 { for (i = 1; i <= NF; i++) col[FILENAME, $i] = i; next }
+    FILENAME ~ /ingest/ { split($col[FILENAME, "label"], l, "/"); c = l[1]
+      rps[c] += $col[FILENAME, "throughput_rps"]; p99 = $col[FILENAME, "p99_ms"] + 0
+      if (p99 > worst[c]) worst[c] = p99
+      if (!(c in seen)) { seen[c] = 1; order[++n] = c } }
+    FILENAME ~ /fanout/ { c = $col[FILENAME, "label"]; ips[c] = $col[FILENAME, "items_per_s"]; wall[c] = $col[FILENAME, "wall_s"]
+      if (!(c in seen)) { seen[c] = 1; order[++n] = c } }
+    END {
+      print "| case | ingest at saturation (req/s, all instances) | vs " order[1] " | worst p99 (ms) | fan-out of " items " items (items/s) | wall (s) | vs " order[1] " |"
+      print "|---|---|---|---|---|---|---|"
+      for (k = 1; k <= n; k++) { c = order[k]
+        printf "| %s | %.0f | %.2fx | %.0f | %.0f | %.1f | %.2fx |\n", c, rps[c], rps[order[1]] ? rps[c] / rps[order[1]] : 0,
+          worst[c], ips[c], wall[c], ips[order[1]] ? ips[c] / ips[order[1]] : 0 }
+    }' items="$CLUSTER_ITEMS" "$RAW/cluster-ingest.tsv" "$RAW/cluster-fanout.tsv" >"$RAW/cluster-table.md"
+  {
+    echo "# cms-webhook-router on H2 and on PostgreSQL, with one and two instances"
+    echo
+    echo "One invocation of \`bench/run.sh cluster\` on this machine ($(nproc) cores shared by the routers, PostgreSQL,"
+    echo "the simulator and the load generators), the current jar. Ingest: full-body publishes, signed, durable before"
+    echo "the ack, wrk for ${SAT_DURATION} s after a ${WARMUP_S} s warm-up, $SAT_CONNECTIONS connections split between"
+    echo "the instances. Fan-out: a bulk job of $CLUSTER_ITEMS items sent to the first instance, CDA at ${FANOUT_LATENCY_MS} ms"
+    echo "with limits that do not bind (cluster \`cda-rate\` $CLUSTER_CDA_RATE), \`router.fanout.concurrency\` 8 per instance."
+    echo
+    cat "$RAW/cluster-table.md"
+    echo
+    for f in "$RAW"/jfr-*.md; do
+      [ -f "$f" ] || continue
+      echo "## Where the time goes: $(basename "$f" .md | sed 's/^jfr-//') at saturation (JFR)"
+      echo
+      cat "$f"
+      echo
+    done
+  } >"$RAW/CLUSTER.md"
+}
+
+scenario_cluster() {
+  local sim="--latency-ms $FANOUT_LATENCY_MS --cda-rate 0 --cma-rate 0" fanout_args
+  fanout_args=(--contentstack.cda-rate="$CLUSTER_CDA_RATE" --contentstack.cma-rate=100 --router.fanout.concurrency=8)
+  note "--- cluster: H2 with one instance, PostgreSQL ($PG_URL) with one and with two"
+  cluster_case h2-1 h2 1 "$SIM_OPEN" cluster_ingest --contentstack.cda-rate=1000
+  cluster_case pg-1 pg 1 "$SIM_OPEN" cluster_ingest --contentstack.cda-rate=1000
+  cluster_case pg-2 pg 2 "$SIM_OPEN" cluster_ingest --contentstack.cda-rate=1000
+  cluster_case h2-1 h2 1 "$sim" cluster_fanout "${fanout_args[@]}"
+  cluster_case pg-1 pg 1 "$sim" cluster_fanout "${fanout_args[@]}"
+  cluster_case pg-2 pg 2 "$sim" cluster_fanout "${fanout_args[@]}"
+  cluster_report
+}
+
 scenario_smoke() { # the current jar only, whatever BASELINE_REF says; CI runs this
   use_version after
   # shellcheck disable=SC2086
@@ -548,7 +686,7 @@ install_tools
 if [ -n "$BASELINE_REF" ] && [ "$SCENARIO" != smoke ]; then build_baseline; fi
 build
 
-for port in "$PORT_ROUTER" "$PORT_BARE" "$PORT_PEER" "$PORT_SIM"; do
+for port in "$PORT_ROUTER" "$PORT_ROUTER_B" "$PORT_BARE" "$PORT_PEER" "$PORT_SIM"; do
   port_free "$port" || { log "port $port is in use: set PORT_ROUTER/PORT_BARE/PORT_PEER/PORT_SIM"; exit 1; }
 done
 
@@ -579,6 +717,7 @@ note "bench/run.sh $SCENARIO (BASELINE_REF=$BASELINE_REF PROFILE=$PROFILE PIN=$P
 
 case "$SCENARIO" in
   smoke) scenario_smoke; exit 0 ;;
+  cluster) scenario_cluster ;;
   ingest) scenario_ingest ;;
   backlog) scenario_backlog ;;
   fanout) scenario_fanout ;;
@@ -597,5 +736,9 @@ if [ "$SCENARIO" = all ]; then OUT="$BENCH/results"; else OUT="$BENCH/results/la
 mkdir -p "$OUT"
 rm -rf "$OUT/raw"
 cp -r "$RAW" "$OUT/raw"
-java -cp "$CLASSES" Bench report --raw "$OUT/raw" --out "$OUT/REPORT.md" >&2
+if [ "$SCENARIO" = cluster ]; then
+  cp "$OUT/raw/CLUSTER.md" "$OUT/REPORT.md"
+else
+  java -cp "$CLASSES" Bench report --raw "$OUT/raw" --out "$OUT/REPORT.md" >&2
+fi
 log "report: $OUT/REPORT.md"

@@ -1226,6 +1226,8 @@ public final class Bench {
     static final class JfrHot {
         static final String[][] COMPONENTS = {
                 {"H2 database", "org.h2."},
+                {"PostgreSQL driver", "org.postgresql."},
+                {"HikariCP (connection pool)", "com.zaxxer.hikari."},
                 {"Jackson (JSON)", "com.fasterxml.jackson."},
                 {"Camel", "org.apache.camel."},
                 {"Tomcat", "org.apache.catalina.", "org.apache.coyote.", "org.apache.tomcat."},

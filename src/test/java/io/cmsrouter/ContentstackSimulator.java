@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -99,6 +100,22 @@ public final class ContentstackSimulator {
         }
     }
 
+    /** A publish job's items in production, {@code prefix-entry-i} (articles) and every fifth {@code prefix-asset-i}. */
+    static List<ObjectNode> jobItems(String prefix, int count) {
+        List<ObjectNode> items = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            items.add(i % 5 == 0 ? jobAsset(prefix + "-asset-" + i, "en-us", "blt0env0production", "success")
+                    : jobEntry(prefix + "-entry-" + i, "article", "en-us", "blt0env0production", "success"));
+        }
+        return items;
+    }
+
+    /** Where the router serves item {@code i} of {@link #jobItems} from its cache. */
+    static String cachePath(String prefix, int i) {
+        return i % 5 == 0 ? "/cache/assets/" + prefix + "-asset-" + i + "?environment=production"
+                : "/cache/entries/article/" + prefix + "-entry-" + i + "?environment=production&locale=en-us";
+    }
+
     static ObjectNode jobEntry(String uid, String contentType, String locale, String environmentUid, String status) {
         ObjectNode item = jobItem(uid, "entry", locale, "", environmentUid, status);
         item.putObject("content_type").put("uid", contentType);
@@ -119,6 +136,22 @@ public final class ContentstackSimulator {
             details.put("failure_reason", "Entry is in a workflow stage that cannot be published");
         }
         return item;
+    }
+
+    /** A concise entry publish webhook (what the router fetches from the CDA), of an article in production. */
+    static String concisePublish(String uid, String triggeredAt) {
+        return concisePublish(uid, triggeredAt, 1);
+    }
+
+    static String concisePublish(String uid, String triggeredAt, int version) {
+        ObjectNode webhook = NODES.objectNode().put("module", "entry").put("api_key", RouterHttpTest.API_KEY)
+                .put("event", "publish").put("triggered_at", triggeredAt);
+        ObjectNode data = webhook.putObject("data");
+        data.putObject("entry").put("uid", uid).put("title", uid).put("locale", "en-us").put("_version", version);
+        data.putObject("content_type").put("uid", "article");
+        data.putObject("environment").put("uid", "blt0env0production").put("name", "production");
+        data.put("action", "publish").put("status", "success").put("locale", "en-us");
+        return webhook.toString();
     }
 
     static String jobWebhook(String jobId, String action) {

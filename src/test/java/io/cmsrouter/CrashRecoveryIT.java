@@ -1,11 +1,11 @@
 package io.cmsrouter;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpResponse;
 import java.io.IOException;
@@ -23,19 +23,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static io.cmsrouter.ContentstackSimulator.jobAsset;
-import static io.cmsrouter.ContentstackSimulator.jobEntry;
+import static io.cmsrouter.ContentstackSimulator.concisePublish;
+import static io.cmsrouter.ContentstackSimulator.cachePath;
+import static io.cmsrouter.ContentstackSimulator.jobItems;
 import static io.cmsrouter.ContentstackSimulator.jobWebhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The packaged service as a separate process, killed with SIGKILL before the ack, right after the ack and in the
  * middle of a bulk job's fan-out, and restarted on the same data dir against a simulated stack with latency. In the
  * end every acknowledged event is applied, every item is cached as the newest event says, nothing is stuck, and the
  * job was not redone from scratch, and a downstream target (configured by environment variables, as a deployment
- * would) has been told of every applied item at least once. Counts: -Dcrash.items / -Dcrash.singles (the crash
- * profile runs 2,000 and 200).
+ * would) has been told of every applied item at least once. Run on embedded H2 and on PostgreSQL (skipped, with a
+ * notice, where it cannot be reached). Counts: -Dcrash.items / -Dcrash.singles (the crash profile runs 2,000 and 200).
  */
 class CrashRecoveryIT {
     private static final int ITEMS = Integer.getInteger("crash.items", 400);
@@ -46,8 +48,10 @@ class CrashRecoveryIT {
     private static final int PAGE = 100;
 
     private WireMockServer cms;
-    private WireMockServer downstream;
+    private PurgeTarget downstream;
     private RouterProcess router;
+    /** Nothing for embedded H2, else the PostgreSQL settings */
+    private List<String> database = List.of();
 
     @BeforeEach
     void simulateStack() throws IOException {
@@ -55,18 +59,9 @@ class CrashRecoveryIT {
         cms.start();
         cms.setGlobalFixedDelay(20);
         ContentstackSimulator stack = new ContentstackSimulator(cms);
-        List<ObjectNode> items = new ArrayList<>();
-        for (int i = 0; i < ITEMS; i++) {
-            items.add(i % 5 == 0 ? jobAsset("crash-asset-" + i, "en-us", "blt0env0production", "success")
-                    : jobEntry("crash-entry-" + i, "article", "en-us", "blt0env0production", "success"));
-        }
-        stack.job(JOB, "publish", items, 100, "total_count");
+        stack.job(JOB, "publish", jobItems("crash", ITEMS), 100, "total_count");
         router = new RouterProcess("crash-router", Files.createTempDirectory(Path.of("target"), "crash-data-"));
-        downstream = new WireMockServer(options().dynamicPort());
-        downstream.start();
-        downstream.setGlobalFixedDelay(5);
-        downstream.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/purge")
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(204)));
+        downstream = new PurgeTarget(5);
     }
 
     @AfterEach
@@ -76,8 +71,19 @@ class CrashRecoveryIT {
         downstream.stop();
     }
 
-    @Test
-    void killedAtAnyPointLosesNothingAndAppliesEverythingOnce() throws Exception {
+    /**
+     * On PostgreSQL the restarted router is a new instance (its own process id): it takes the killed one's work over
+     * once the leases expire (router.cluster.lease-duration, 4s here), as another router would.
+     */
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void killedAtAnyPointLosesNothingAndAppliesEverythingOnce(String store) throws Exception {
+        if (store.equals("postgresql")) {
+            String url = System.getenv("ROUTER_TEST_POSTGRES_URL");
+            assumeTrue(PostgresAvailable.usable(url), "PostgreSQL cannot be reached");
+            database = new ArrayList<>(PostgresAvailable.routerSettings(url));
+            database.addAll(List.of("--router.cluster.heartbeat-interval=1s", "--router.cluster.lease-duration=4s"));
+        }
         Map<String, String> acked = new ConcurrentHashMap<>();
         List<String> singles = new ArrayList<>();
         for (int i = 0; i < SINGLES; i++) {
@@ -129,9 +135,7 @@ class CrashRecoveryIT {
         assertThat(acked.values()).contains(jobExecution);
         assertThat(router.getJson("/executions/" + jobExecution).path("summary").path("succeeded").asInt()).isEqualTo(ITEMS);
         for (int i = 0; i < ITEMS; i++) {
-            String path = i % 5 == 0 ? "/cache/assets/crash-asset-" + i + "?environment=production"
-                    : "/cache/entries/article/crash-entry-" + i + "?environment=production&locale=en-us";
-            assertThat(router.status(path)).as(path).isEqualTo(200);
+            assertThat(router.status(cachePath("crash", i))).as(cachePath("crash", i)).isEqualTo(200);
         }
         for (int i = 0; i < SINGLES; i++) {
             String uid = "crash-single-" + i;
@@ -155,7 +159,7 @@ class CrashRecoveryIT {
         }
         assertThat(expected).hasSizeGreaterThanOrEqualTo(ITEMS + SINGLES);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                .until(() -> notified().containsAll(expected));
+                .until(() -> downstream.notified().containsAll(expected));
 
         // graceful shutdown: webhooks arriving while it drains are refused with 503 and Retry-After, never lost
         router.stop();
@@ -169,14 +173,6 @@ class CrashRecoveryIT {
             }
         }
         assertThat(router.waitFor(Duration.ofSeconds(60))).isTrue();
-    }
-
-    private String concisePublish(String uid, String triggeredAt) {
-        return "{\"module\": \"entry\", \"api_key\": \"" + RouterHttpTest.API_KEY + "\", \"event\": \"publish\","
-                + " \"triggered_at\": \"" + triggeredAt + "\", \"data\": {\"entry\": {\"uid\": \"" + uid + "\","
-                + " \"title\": \"" + uid + "\", \"locale\": \"en-us\", \"_version\": 1}, \"content_type\": {\"uid\":"
-                + " \"article\"}, \"environment\": {\"uid\": \"blt0env0production\", \"name\": \"production\"},"
-                + " \"action\": \"publish\", \"status\": \"success\", \"locale\": \"en-us\"}}";
     }
 
     /** Posts a webhook; an acknowledged one (202, or 200 for a redelivery) is remembered by its execution. */
@@ -194,30 +190,14 @@ class CrashRecoveryIT {
         return router.getJson("/executions?status=received,processing,retrying&limit=1").path("count").asLong() == 0;
     }
 
-    /** (execution, item) pairs the downstream target has received. */
-    private Set<String> notified() {
-        Set<String> pairs = new HashSet<>();
-        for (var event : downstream.getAllServeEvents()) {
-            JsonNode notification = router.read(event.getRequest().getBodyAsString());
-            notification.path("items").forEach(item ->
-                    pairs.add(notification.path("execution_uid").asText() + "|" + item.path("uid").asText()));
-        }
-        return pairs;
-    }
-
     private long cdaRequests() {
         return cms.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().startsWith("/v3/content_types/")
                 || e.getRequest().getUrl().startsWith("/v3/assets/")).count();
     }
 
     private void start() throws Exception {
-        // the downstream target the way a deployment adds one without editing files
-        router.start(cms.baseUrl(), List.of("--contentstack.cda-rate=100", "--router.retry.initial-delay=50ms"), Map.of(
-                "ROUTER_TARGETS_0_NAME", "purge",
-                "ROUTER_TARGETS_0_URL", downstream.baseUrl() + "/purge",
-                "ROUTER_TARGETS_0_CHANNELS_0", "content_types.*",
-                "ROUTER_TARGETS_0_CHANNELS_1", "jobs.*",
-                "ROUTER_TARGETS_0_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                "ROUTER_TARGETS_0_BATCHSIZE", "50"));
+        List<String> settings = new ArrayList<>(database);
+        settings.addAll(List.of("--contentstack.cda-rate=100", "--router.retry.initial-delay=50ms"));
+        router.start(cms.baseUrl(), settings, downstream.environment());
     }
 }

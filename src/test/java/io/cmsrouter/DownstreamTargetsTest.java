@@ -405,6 +405,28 @@ class DownstreamTargetsTest extends RouterHttpTest {
         assertThat(read(off.body()).path("error").asText()).contains("configuration");
     }
 
+    /**
+     * Another router sharing the database opened the target's breaker (table target_state): this one holds the
+     * target's notifications too until the breaker's time is over, then its probe goes through and closes it for all.
+     */
+    @Test
+    void aBreakerAnotherInstanceOpenedHoldsThisInstancesNotificationsUntilAProbeClosesIt() {
+        Instant openUntil = Instant.now().plusSeconds(4);
+        jdbc.update("insert into target_state (target, open_until, updated_at) values ('bearer', ?, ?)",
+                Timestamp.from(openUntil), Timestamp.from(Instant.now()));
+
+        String held = publish("bearer_ct", "blt0shared0breaker").path("uid").asText();
+        assertThat(notificationTo(held, "bearer")).isEqualTo("pending");
+        assertThat(target("bearer").path("circuit_breaker").path("state").asText()).isEqualTo("CLOSED");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(notificationTo(held, "bearer")));
+        assertThat(downstream.findAll(postRequestedFor(urlPathEqualTo("/bearer"))).stream()
+                .filter(r -> r.getBodyAsString().contains("blt0shared0breaker")))
+                .singleElement().satisfies(r -> assertThat(r.getLoggedDate().toInstant()).isAfterOrEqualTo(openUntil));
+        assertThat(jdbc.queryForList("select open_until from target_state where target = 'bearer'", Timestamp.class))
+                .containsExactly((Timestamp) null);
+    }
+
     @Test
     void theRateCeilingHoldsAtTheReceiver() {
         // acknowledged at once, so the 15 notifications are ready within a fraction of a second

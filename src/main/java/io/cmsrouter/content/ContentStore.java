@@ -29,19 +29,23 @@ import java.util.Map;
  * <p>
  * Writes join the caller's transaction, so they commit with the results that record them. The keys they touch stay
  * locked ({@link ContentLocks}) until that transaction ends. The in-memory cache holds what is read: a write
- * invalidates its key once it commits, and the next read loads it.
+ * invalidates its key once it commits, here and, through {@link ContentChanges}, in every other instance; the next
+ * read loads it.
  */
 @Component("contentStore")
 public class ContentStore {
     private final JdbcTemplate jdbc;
     private final Cache<String, byte[]> content;
     private final ContentLocks locks;
+    private final ContentChanges changes;
     private final ObjectMapper mapper;
 
-    public ContentStore(JdbcTemplate jdbc, Cache<String, byte[]> content, ContentLocks locks, ObjectMapper mapper) {
+    public ContentStore(JdbcTemplate jdbc, Cache<String, byte[]> content, ContentLocks locks, ContentChanges changes,
+                        ObjectMapper mapper) {
         this.jdbc = jdbc;
         this.content = content;
         this.locks = locks;
+        this.changes = changes;
         this.mapper = mapper;
     }
 
@@ -54,7 +58,7 @@ public class ContentStore {
      * compute, so a concurrent write of that key cannot be overtaken by a stale load.
      */
     public byte[] read(@Header(CaffeineConstants.KEY) String key) {
-        return content.get(key, this::load);
+        return changes.cacheable() ? content.get(key, this::load) : load(key);
     }
 
     /** Applies the outcomes' content changes in the current transaction; one {@link Written} per outcome. */
@@ -68,11 +72,11 @@ public class ContentStore {
         }
         boolean everywhere = outcomes.stream().anyMatch(o -> o.kind() == Outcome.Kind.DELETE);
         Runnable unlock = locks.lock(keys, everywhere);
-        List<Runnable> afterCommit = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                afterCommit.forEach(Runnable::run);
+                content.invalidateAll(changed);
             }
 
             @Override
@@ -83,15 +87,16 @@ public class ContentStore {
         List<Written> written = new ArrayList<>(outcomes.size());
         for (Outcome outcome : outcomes) {
             written.add(switch (outcome.kind()) {
-                case PUBLISH, UNPUBLISH -> writeKey(outcome, afterCommit);
-                case DELETE -> deleteEverywhere(outcome.item(), afterCommit);
+                case PUBLISH, UNPUBLISH -> writeKey(outcome, changed);
+                case DELETE -> deleteEverywhere(outcome.item(), changed);
                 default -> new Written(false, outcome.url(), outcome.title());
             });
         }
+        changes.announce(changed);
         return written;
     }
 
-    private Written writeKey(Outcome outcome, List<Runnable> afterCommit) {
+    private Written writeKey(Outcome outcome, List<String> changed) {
         WorkItem item = outcome.item();
         String key = item.cacheKey();
         List<Map<String, Object>> stored = jdbc.queryForList(
@@ -115,12 +120,12 @@ public class ContentStore {
                     outcome.content(), outcome.version(), eventTime, now, key);
         }
         // the next read loads what was committed; only what is read takes memory, so a big job leaves it as it was
-        afterCommit.add(() -> content.invalidate(key));
+        changed.add(key);
         return new Written(true, url, title);
     }
 
     /** Evicts an entry or asset in every environment and locale, or every entry of a deleted content type. */
-    private Written deleteEverywhere(WorkItem item, List<Runnable> afterCommit) {
+    private Written deleteEverywhere(WorkItem item, List<String> changed) {
         String match = switch (item.type()) {
             case WorkItem.CONTENT_TYPE -> "type = 'entry' and content_type_uid = ?";
             case WorkItem.ENTRY -> "type = 'entry' and uid = ? and content_type_uid = ?";
@@ -149,7 +154,7 @@ public class ContentStore {
                 + " and event_time <= ?", String.class, args.toArray());
         jdbc.update("update content_item set body = null, event_time = ?, updated_at = ? where " + match
                 + " and event_time <= ?", prepend(at, Timestamp.from(Instant.now()), args));
-        afterCommit.add(() -> content.invalidateAll(keys));
+        changed.addAll(keys);
         return new Written(true, null, item.title());
     }
 

@@ -1,5 +1,6 @@
 package io.cmsrouter.downstream;
 
+import io.cmsrouter.cluster.Leases;
 import io.cmsrouter.common.Texts;
 import io.cmsrouter.retry.Backoff;
 import io.cmsrouter.retry.Failures;
@@ -15,30 +16,34 @@ import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What happens to a notification as its target's delivery route (routes/downstream.camel.yaml) sends it: taken when
- * due, delivered, held while the target's breaker is open or it is disabled, rescheduled on the durable schedule
+ * What happens to a notification as its target's delivery route (routes/downstream.camel.yaml) sends it: claimed when
+ * due (one instance sends it), delivered, held while the target's breaker is open or it is disabled, rescheduled on the durable schedule
  * ({@link Backoff}) when the in-process retries did not cure a transient failure, or a dead letter when the failure is
  * permanent or outlasts the schedule.
  */
 @Component("deliveries")
 public class Deliveries {
     private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
+    static final String CLAIMED = "claimedNotifications";
 
     private final JdbcTemplate jdbc;
     private final Targets targets;
     private final CamelContext camel;
     private final Backoff backoff;
+    private final Leases leases;
 
-    public Deliveries(JdbcTemplate jdbc, Targets targets, CamelContext camel, Backoff backoff) {
+    public Deliveries(JdbcTemplate jdbc, Targets targets, CamelContext camel, Backoff backoff, Leases leases) {
         this.jdbc = jdbc;
         this.targets = targets;
         this.camel = camel;
         this.backoff = backoff;
+        this.leases = leases;
     }
 
     /** One request to one target; {@code uid} is its Standard Webhooks webhook-id. */
@@ -46,20 +51,35 @@ public class Deliveries {
     }
 
     /**
-     * The target's next due notifications, oldest first (those waiting for a scheduled retry once it is time);
+     * The target's next due notifications, oldest first (those waiting for a scheduled retry once it is time), each
+     * claimed for this instance (property {@value #CLAIMED}; their leases go back when the route is through them);
      * none while it is disabled or its breaker is open.
      */
-    public List<Notification> due(@ExchangeProperty(Targets.TARGET) String target) {
+    public List<Notification> due(@ExchangeProperty(Targets.TARGET) String target, Exchange exchange) {
         int sendable = targets.sendable(target);
         if (sendable == 0) {
             return List.of();
         }
-        return jdbc.query("select id, uid, execution_uid, target, payload from notification where target = ?"
-                        + " and status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?)"
-                        + " order by id limit ?",
+        Timestamp now = now();
+        List<Long> claimed = leases.claimNotifications("select id from notification where target = ?"
+                + " and status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?) and " + Leases.FREE
+                + " order by id limit ?", target, now, now, sendable);
+        exchange.setProperty(CLAIMED, claimed);
+        if (claimed.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("select id, uid, execution_uid, target, payload from notification where id in ("
+                        + String.join(", ", Collections.nCopies(claimed.size(), "?")) + ") order by id",
                 (rs, n) -> new Notification(rs.getLong("id"), rs.getString("uid"),
                         rs.getObject("execution_uid", UUID.class), rs.getString("target"), rs.getBytes("payload")),
-                target, now(), sendable);
+                claimed.toArray());
+    }
+
+    /** The route is through the notifications it claimed: delivered, rescheduled, failed or held, they go back. */
+    public void release(@ExchangeProperty(CLAIMED) List<Long> claimed) {
+        if (claimed != null) {
+            leases.releaseNotifications(claimed);
+        }
     }
 
     public void delivered(@ExchangeProperty("notification") Notification notification,
@@ -67,6 +87,7 @@ public class Deliveries {
         jdbc.update("update notification set status = 'delivered', attempts = attempts + ?, error = null,"
                 + " next_attempt_at = null, updated_at = ? where id = ?", 1 + orZero(redeliveries), now(),
                 notification.id());
+        targets.delivered(notification.target());
     }
 
     /**

@@ -51,9 +51,9 @@ public class TargetRoutes implements CamelContextConfiguration {
                     .routeId("deliver-to-" + name)
                     .prefixId(name + "-")
                     .parameter("target", name)
-                    // the query goes in the request (Targets.prepare), never in the endpoint URI: Camel would read
-                    // parameters named like its own options, and log the rest
-                    .parameter("url", Targets.withoutQuery(target.getUrl()))
+                    // the query goes in the request (TargetRequests.prepare), never in the endpoint URI: Camel
+                    // would read parameters named like its own options, and log the rest
+                    .parameter("url", TargetRequests.withoutQuery(target.getUrl()))
                     .parameter("pollInterval", pollInterval)
                     .parameter("limited", target.getRate() > 0)
                     .parameter("requests", ceiling[0])

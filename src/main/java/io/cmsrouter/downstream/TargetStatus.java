@@ -63,7 +63,7 @@ public class TargetStatus {
         String name = target.getName();
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("name", name);
-        v.put("url", Targets.withoutQuery(target.getUrl()));
+        v.put("url", TargetRequests.withoutQuery(target.getUrl()));
         v.put("channels", target.getChannels());
         v.put("enabled", target.isEnabled());
         String disabledReason = targets.disabledReason(name);

@@ -9,26 +9,23 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The configured downstream targets at run time: who subscribes to what, each target's circuit breaker, whether a
- * 410 Gone disabled it, and how a request to it is authenticated and signed.
+ * The configured downstream targets at run time: who subscribes to what, each target's circuit breaker, and whether a
+ * 410 Gone disabled it ({@link TargetRequests} makes the requests). Disablement and an opened breaker are
+ * shared with the other instances ({@link TargetStates}).
  */
 @Component("targets")
 public class Targets {
@@ -38,18 +35,23 @@ public class Targets {
 
     private final Map<String, Target> configured = new LinkedHashMap<>();
     private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
-    private final Map<String, String> disabledAtRunTime = new ConcurrentHashMap<>();
+    /** Targets this instance saw answer 410, so the rest of a batch is held without asking the database. */
+    private final Set<String> goneHere = ConcurrentHashMap.newKeySet();
+    /** Targets whose shared breaker was open when this instance last looked: a success here closes it. */
+    private final Set<String> openElsewhere = ConcurrentHashMap.newKeySet();
+    private final TargetStates states;
     private final OAuth2Tokens tokens;
     private final Channels channels;
     private final int pollBatch;
 
-    public Targets(DownstreamProperties properties, OAuth2Tokens tokens, Channels channels) {
+    public Targets(DownstreamProperties properties, OAuth2Tokens tokens, Channels channels, TargetStates states) {
         List<String> problems = properties.problems();
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Downstream targets are misconfigured:\n  - " + String.join("\n  - ", problems));
         }
         this.tokens = tokens;
         this.channels = channels;
+        this.states = states;
         this.pollBatch = properties.getDelivery().getPollBatch();
         int threshold = properties.getDelivery().getFailureThreshold();
         // a count window as large as the threshold, all of it failed: the threshold's consecutive failures open it
@@ -66,10 +68,24 @@ public class Targets {
             configured.put(target.getName(), target);
             if (target.isEnabled()) {
                 CircuitBreaker breaker = CircuitBreaker.of("target-" + target.getName(), breakerConfig);
-                breaker.getEventPublisher().onStateTransition(event -> LOG.warn("Target {}: circuit breaker {}",
-                        target.getName(), event.getStateTransition()));
+                breaker.getEventPublisher().onStateTransition(event -> shareTransition(target.getName(),
+                        event.getStateTransition().getToState(), properties.getDelivery().getOpenWait()));
                 breakers.put(target.getName(), breaker);
             }
+        }
+    }
+
+    private void shareTransition(String name, CircuitBreaker.State to, java.time.Duration openWait) {
+        LOG.warn("Target {}: circuit breaker {}", name, to);
+        try {
+            if (to == CircuitBreaker.State.OPEN) {
+                states.opened(name, openWait);
+            } else if (to == CircuitBreaker.State.CLOSED) {
+                states.closed(name);
+            }
+        } catch (RuntimeException e) {
+            // the other instances then find out with failures of their own
+            LOG.warn("Target {}: the breaker's state could not be shared: {}", name, e.toString());
         }
     }
 
@@ -93,7 +109,7 @@ public class Targets {
 
     /** Why a target was disabled while running (it answered 410 Gone), or null. */
     public String disabledReason(String name) {
-        return disabledAtRunTime.get(name);
+        return states.of(name).disabledReason();
     }
 
     /**
@@ -110,70 +126,41 @@ public class Targets {
     }
 
     /**
-     * How many notifications the target's route may send now: none while it is disabled or its breaker is open,
-     * one probe while the breaker is half-open, else a batch.
+     * How many notifications the target's route may send now: none while it is disabled or its breaker is open (here
+     * or, as shared, anywhere), one probe while the breaker is half-open, else a batch.
      */
     public int sendable(String name) {
-        if (disabledAtRunTime.containsKey(name)) {
+        TargetStates.State shared = states.of(name);
+        Instant now = Instant.now();
+        if (shared.disabledReason() != null || shared.open(now)) {
             return 0;
         }
+        // enabled again, perhaps through another instance
+        goneHere.remove(name);
+        if (shared.probing(now)) {
+            openElsewhere.add(name);
+        } else {
+            openElsewhere.remove(name);
+        }
         return switch (breakers.get(name).getState()) {
-            case CLOSED -> pollBatch;
+            case CLOSED -> shared.probing(now) ? 1 : pollBatch;
             case HALF_OPEN -> 1;
             default -> 0;
         };
     }
 
-    /**
-     * Makes the request for one attempt: the payload as body, the target's headers and credentials, and a fresh
-     * Standard Webhooks signature (webhook-id stays the notification's on every attempt; the timestamp is now's).
-     */
-    public void prepare(@ExchangeProperty("notification") Deliveries.Notification notification, Exchange exchange)
-            throws IOException {
-        Target target = configured.get(notification.target());
-        byte[] body = notification.payload();
-        Message message = exchange.getMessage();
-        message.removeHeaders("*", "CamelRedelivery.*");
-        target.getHeaders().forEach(message::setHeader);
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
-        String query = URI.create(target.getUrl()).getRawQuery();
-        if (query != null) {
-            message.setHeader(Exchange.HTTP_QUERY, query);
+    /** A notification went through: a breaker another instance opened is closed for all. */
+    public void delivered(String name) {
+        if (openElsewhere.remove(name)) {
+            states.closed(name);
         }
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        String authorization = authorization(target);
-        if (authorization != null) {
-            message.setHeader("Authorization", authorization);
-        }
-        long timestamp = Instant.now().getEpochSecond();
-        message.setHeader(StandardWebhooks.ID, notification.uid());
-        message.setHeader(StandardWebhooks.TIMESTAMP, Long.toString(timestamp));
-        message.setHeader(StandardWebhooks.SIGNATURE,
-                StandardWebhooks.signature(target.signingKey(), notification.uid(), timestamp, body));
-        message.setBody(body);
-    }
-
-    /** The URL up to its path: what may be shown and logged (a query or user info may hold a secret). */
-    public static String withoutQuery(String url) {
-        URI uri = URI.create(url);
-        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
-                + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
     /** True while the target's notifications wait: a 410 disabled it, or its breaker is open. */
     public boolean holding(@ExchangeProperty(TARGET) String name) {
-        return sendable(name) == 0;
-    }
-
-    private String authorization(Target target) throws IOException {
-        DownstreamProperties.Auth auth = target.getAuth();
-        return switch (auth.getType()) {
-            case NONE -> null;
-            case BASIC -> "Basic " + Base64.getEncoder().encodeToString(
-                    (auth.getUser() + ":" + (auth.getPassword() == null ? "" : auth.getPassword()))
-                            .getBytes(StandardCharsets.UTF_8));
-            case BEARER -> "Bearer " + auth.getToken();
-            case OAUTH2 -> "Bearer " + tokens.token(target.getName(), auth);
+        return goneHere.contains(name) || switch (breakers.get(name).getState()) {
+            case CLOSED, HALF_OPEN -> false;
+            default -> true;
         };
     }
 
@@ -198,9 +185,11 @@ public class Targets {
 
     public void disable(@ExchangeProperty(TARGET) String name, Exchange exchange) {
         String reason = Failures.describe(Failures.of(exchange));
-        disabledAtRunTime.put(name, reason);
-        LOG.error("TARGET {} DISABLED: it answered 410 Gone ({}). Its notifications are held; enable it again with"
-                + " POST /targets/{}/enable or by restarting with it enabled in the configuration.", name, reason, name);
+        states.disable(name, reason);
+        goneHere.add(name);
+        LOG.error("TARGET {} DISABLED: it answered 410 Gone ({}). Its notifications are held, also across restarts and"
+                + " on every router sharing the database; enable it again with POST /targets/{}/enable.", name, reason,
+                name);
     }
 
     /**
@@ -214,7 +203,8 @@ public class Targets {
         if (!target.isEnabled()) {
             throw new TargetDisabledInConfigurationException(name);
         }
-        disabledAtRunTime.remove(name);
+        states.enable(name);
+        goneHere.remove(name);
         breakers.get(name).reset();
         LOG.info("Target {} enabled", name);
     }

@@ -2,13 +2,13 @@ package io.cmsrouter.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.cluster.Leases;
 import io.cmsrouter.contentful.ContentfulFacts;
 import io.cmsrouter.source.Sources;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaComponent;
-import io.cmsrouter.store.Claims;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -17,17 +17,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
  * The executions still to run. Accepted webhooks go straight to the dispatch queue ({@code seda:events}); when it is
  * full they wait here, on disk, and so do executions left unfinished by a previous run of the service and runs
- * scheduled again after a transient failure. The sweep (routes/recovery.camel.yaml) claims them ({@link Claims}) and
+ * scheduled again after a transient failure. The sweep (routes/recovery.camel.yaml) claims them ({@link Leases}) and
  * hands them to the queue as it frees up, oldest first.
  */
 @Component("backlog")
@@ -41,21 +37,21 @@ public class Backlog {
             + " or next_attempt_at <= ?)";
 
     private final int queueSize;
-    private final Claims claims;
+    private final Leases leases;
 
-    public Backlog(JdbcTemplate jdbc, ObjectMapper mapper, Sources sources, CamelContext camel, Claims claims,
+    public Backlog(JdbcTemplate jdbc, ObjectMapper mapper, Sources sources, CamelContext camel, Leases leases,
                    @Value("${router.dispatch.queue-size}") int queueSize) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.sources = sources;
         this.camel = camel;
-        this.claims = claims;
+        this.leases = leases;
         this.queueSize = queueSize;
     }
 
     /**
-     * Claims and returns the oldest executions that are due to run and not queued, as many as the dispatch queue
-     * has room for.
+     * Claims (leases) and returns the oldest executions that are due to run and that no live instance holds, as many
+     * as the dispatch queue has room for. Those another instance let expire are taken over here.
      */
     public List<String> due() {
         int room = queueSize - queued();
@@ -63,28 +59,9 @@ public class Backlog {
             return List.of();
         }
         Timestamp now = Timestamp.from(Instant.now());
-        List<String> candidates = jdbc.queryForList("select uid from execution where " + DUE
-                        + " order by created_at limit ?", UUID.class, now, room + claims.size())
-                .stream().map(UUID::toString).filter(claims::claim).limit(room).toList();
-        return stillToRun(candidates, now);
-    }
-
-    /**
-     * Of executions just claimed, those still to run. A run that ended between the query and the claim has settled
-     * (it releases its claim only after its settlement commits), so reading them again after claiming tells.
-     */
-    private List<String> stillToRun(List<String> claimedNow, Timestamp now) {
-        if (claimedNow.isEmpty()) {
-            return claimedNow;
-        }
-        List<Object> args = new ArrayList<>();
-        args.add(now);
-        claimedNow.stream().map(UUID::fromString).forEach(args::add);
-        Set<String> toRun = new HashSet<>(jdbc.queryForList("select uid from execution where " + DUE + " and uid in ("
-                + String.join(", ", Collections.nCopies(claimedNow.size(), "?")) + ")", UUID.class, args.toArray())
-                .stream().map(UUID::toString).toList());
-        claimedNow.stream().filter(uid -> !toRun.contains(uid)).forEach(claims::release);
-        return claimedNow.stream().filter(toRun::contains).toList();
+        // time-ordered uids: sorted, the oldest is handed over first
+        return leases.claimExecutions("select uid from execution where " + DUE + " and " + Leases.FREE
+                + " order by created_at limit ?", now, now, room).stream().map(UUID::toString).sorted().toList();
     }
 
     private int queued() {

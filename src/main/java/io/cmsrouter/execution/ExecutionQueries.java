@@ -2,6 +2,7 @@ package io.cmsrouter.execution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.contentstack.JobProgress;
 import io.cmsrouter.common.NotFoundException;
 import io.cmsrouter.downstream.Outbox;
 import io.cmsrouter.security.Redactor;
@@ -41,14 +42,16 @@ public class ExecutionQueries {
     private final Redactor redactor;
     private final Sources sources;
     private final Outbox outbox;
+    private final JobProgress jobProgress;
 
     public ExecutionQueries(JdbcTemplate jdbc, ObjectMapper mapper, Redactor redactor, Sources sources,
-                            Outbox outbox) {
+                            Outbox outbox, JobProgress jobProgress) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.redactor = redactor;
         this.sources = sources;
         this.outbox = outbox;
+        this.jobProgress = jobProgress;
     }
 
     public Map<String, Object> list(@Header("from") String from, @Header("to") String to,
@@ -114,6 +117,9 @@ public class ExecutionQueries {
         Map<String, Object> execution = found.get(0);
         execution.remove("_uid");
         execution.put("summary", summary(uid));
+        if (execution.get("job_id") != null) {
+            execution.put("pages", jobProgress.view(uid));
+        }
         execution.put("items", jdbc.query("select * from execution_item where execution_uid = ? order by updated_at,"
                 + " item_key", (rs, n) -> itemView(rs), uid));
         execution.put("notifications", outbox.ofExecution(uid));

@@ -4,6 +4,7 @@ import io.cmsrouter.common.Texts;
 import io.cmsrouter.content.Outcome;
 import io.cmsrouter.content.Outcomes;
 import io.cmsrouter.content.Page;
+import io.cmsrouter.contentstack.JobProgress;
 import io.cmsrouter.store.Durability;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
@@ -37,6 +38,8 @@ import java.util.UUID;
 public class Ledger {
     private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
     public static final String IGNORED = "ignored";
+    /** What {@link #settle} answers for a job whose pages other instances are still doing: nothing is settled yet. */
+    public static final String PAGES_OUTSTANDING = "pages-outstanding";
     /** The status writeResults gave a single event's one item, so its settlement needs no count of results. */
     static final String ITEM_STATUS = "itemStatus";
 
@@ -46,15 +49,17 @@ public class Ledger {
     private final Durability durability;
     private final RunFailures runFailures;
     private final CamelContext camel;
+    private final JobProgress jobProgress;
 
     public Ledger(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, ItemResults itemResults,
-                  Durability durability, RunFailures runFailures, CamelContext camel) {
+                  Durability durability, RunFailures runFailures, CamelContext camel, JobProgress jobProgress) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactionManager);
         this.itemResults = itemResults;
         this.durability = durability;
         this.runFailures = runFailures;
         this.camel = camel;
+        this.jobProgress = jobProgress;
     }
 
     /** Where a fan-out resumes: 0, or past the pages a previous run committed. */
@@ -78,7 +83,7 @@ public class Ledger {
      * result (the page's items' outcomes); a page without items leaves the body as it was.
      */
     public void commitPage(@ExchangeProperty("executionUid") String uid, @ExchangeProperty("page") Page page,
-                           @Body Object splitResult) {
+                           @ExchangeProperty(JobProgress.PAGE_AT) Integer jobPageAt, @Body Object splitResult) {
         if (forcedShutdown()) {
             // the page is not committed; ending the run here spares fetching pages that could not be committed either
             throw new IllegalStateException("interrupted by a forced shutdown before the page was committed");
@@ -95,6 +100,10 @@ public class Ledger {
         int position = page.next();
         UUID executionUid = UUID.fromString(uid);
         transactions.executeWithoutResult(tx -> {
+            if (jobPageAt != null) {
+                // first: a page another instance took over fails here, before anything of it is written
+                jobProgress.done(executionUid, jobPageAt);
+            }
             itemResults.record(executionUid, pageOutcomes, page.retried());
             jdbc.update("update execution set status = case when status = 'received' then 'processing' else status end,"
                             + " resume_at = greatest(resume_at, ?), fanned_out = fanned_out or ?,"
@@ -119,11 +128,19 @@ public class Ledger {
     public String settle(@ExchangeProperty("executionUid") String uid, @ExchangeProperty(IGNORED) Boolean ignored,
                          @ExchangeProperty(RunFailures.RUN_ERROR) String runError,
                          @ExchangeProperty(RunFailures.RUN_RETRYABLE) Boolean retryable,
-                         @ExchangeProperty(ITEM_STATUS) String itemStatus) {
+                         @ExchangeProperty(ITEM_STATUS) String itemStatus,
+                         @ExchangeProperty("jobId") String jobId) {
         UUID executionUid = UUID.fromString(uid);
         if (forcedShutdown()) {
             LOG.info("Execution {} interrupted by shutdown; it resumes on the next start", uid);
             return "interrupted";
+        }
+        Instant waitFor = jobId == null || runError != null ? null : jobProgress.openUntil(executionUid);
+        if (waitFor != null) {
+            // other instances are doing pages: the job runs again when the last is done, or when their leases end
+            jdbc.update("update execution set next_attempt_at = ?, updated_at = ? where uid = ?", Timestamp.from(waitFor),
+                    now(), executionUid);
+            return PAGES_OUTSTANDING;
         }
         if (Boolean.TRUE.equals(ignored)) {
             return setStatus(executionUid, "ignored", null);

@@ -1,10 +1,10 @@
 package io.cmsrouter.execution;
 
+import io.cmsrouter.cluster.Leases;
 import io.cmsrouter.content.Page;
 import io.cmsrouter.content.WorkItem;
 import io.cmsrouter.content.WorkItems;
 import io.cmsrouter.source.Sources;
-import io.cmsrouter.store.Claims;
 import io.cmsrouter.webhook.EventFacts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +30,15 @@ public class RetrySchedule {
     private static final Logger LOG = LoggerFactory.getLogger(RetrySchedule.class);
     private final JdbcTemplate jdbc;
     private final Backlog backlog;
-    private final Claims claims;
+    private final Leases leases;
     private final WorkItems workItems;
     private final int pageSize;
 
-    public RetrySchedule(JdbcTemplate jdbc, Backlog backlog, Claims claims, WorkItems workItems,
+    public RetrySchedule(JdbcTemplate jdbc, Backlog backlog, Leases leases, WorkItems workItems,
                          @Value("${router.fanout.page-size}") int pageSize) {
         this.jdbc = jdbc;
         this.backlog = backlog;
-        this.claims = claims;
+        this.leases = leases;
         this.workItems = workItems;
         this.pageSize = Math.max(1, pageSize);
     }
@@ -48,35 +48,33 @@ public class RetrySchedule {
     }
 
     /**
-     * The due runs, each claimed (released when it settles). Only executions whose run is over ({@code retrying})
-     * have their items retried here; a run still under way, or scheduled to run again, settles its own items. The
-     * items are read after the claim, so a run that ended meanwhile (it releases its claim after its results
-     * commit) is not repeated.
+     * The due runs, each claimed (its lease is given back when it settles). Only executions whose run is over
+     * ({@code retrying}) have their items retried here; a run still under way, or scheduled to run again, settles its
+     * own items. The claim checks the status under the row's lock, so a run that another instance, or this one,
+     * settled meanwhile is not repeated.
      */
     public List<RetryRun> due() {
         Timestamp now = Timestamp.from(Instant.now());
-        List<UUID> executions = jdbc.queryForList("select distinct i.execution_uid from execution_item i"
-                + " join execution e on e.uid = i.execution_uid where e.status = 'retrying' and i.status = 'pending'"
-                + " and i.next_attempt_at <= ? limit ?", UUID.class, now, pageSize);
+        List<UUID> executions = leases.claimExecutions("select e.uid from execution e where e.status = 'retrying' and "
+                + Leases.FREE + " and exists (select 1 from execution_item i where i.execution_uid = e.uid"
+                + " and i.status = 'pending' and i.next_attempt_at <= ?) order by e.created_at limit ?", now, now,
+                pageSize);
         List<RetryRun> runs = new ArrayList<>();
         for (UUID uid : executions) {
-            if (!claims.claim(uid.toString())) {
-                continue;
-            }
             List<WorkItem> items = jdbc.query("select i.type, i.content_type_uid, i.uid, i.locale, i.environment,"
                             + " i.environment_uid, i.action, i.version, i.title, i.event_time from execution_item i"
-                            + " join execution e on e.uid = i.execution_uid where i.execution_uid = ?"
-                            + " and e.status = 'retrying' and i.status = 'pending' and i.next_attempt_at <= ?"
+                            + " where i.execution_uid = ? and i.status = 'pending' and i.next_attempt_at <= ?"
                             + " order by i.next_attempt_at limit ?", (rs, n) -> workItem(rs), uid, now, pageSize);
             if (items.isEmpty()) {
-                claims.release(uid.toString());
+                // an operator's retry or a settlement took them meanwhile
+                leases.release(uid.toString());
                 continue;
             }
             try {
                 runs.add(run(uid, items));
             } catch (RuntimeException e) {
-                // an execution that cannot be rebuilt must not hold its claim, nor the other due runs back
-                claims.release(uid.toString());
+                // an execution that cannot be rebuilt must not hold its lease, nor the other due runs back
+                leases.release(uid.toString());
                 LOG.warn("Execution {}: its scheduled retry could not be prepared: {}", uid, e.toString());
             }
         }

@@ -3,9 +3,9 @@ package io.cmsrouter.intake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cmsrouter.cluster.Leases;
 import io.cmsrouter.common.Timestamps;
 import io.cmsrouter.security.Redactor;
-import io.cmsrouter.store.Claims;
 import io.cmsrouter.store.Durability;
 import io.cmsrouter.contentful.ContentfulFacts;
 import io.cmsrouter.webhook.EventFacts;
@@ -57,7 +57,7 @@ public class IntakeJournal {
     private final Recorder recorder;
     private final TransactionTemplate transactions;
     private final Durability durability;
-    private final Claims claims;
+    private final Leases leases;
     private final Fingerprints fingerprints;
     private final Redactor redactor;
     private final ObjectMapper mapper;
@@ -87,13 +87,13 @@ public class IntakeJournal {
     }
 
     public IntakeJournal(Recorder recorder, PlatformTransactionManager transactionManager, Durability durability,
-                         Claims claims, Fingerprints fingerprints, Redactor redactor, ObjectMapper mapper,
+                         Leases leases, Fingerprints fingerprints, Redactor redactor, ObjectMapper mapper,
                          MeterRegistry meters, @Value("${router.intake.batch-size}") int batchSize,
                          @Value("${router.intake.batch-window}") Duration batchWindow) {
         this.recorder = recorder;
         this.transactions = new TransactionTemplate(transactionManager);
         this.durability = durability;
-        this.claims = claims;
+        this.leases = leases;
         this.fingerprints = fingerprints;
         this.redactor = redactor;
         this.mapper = mapper;
@@ -178,7 +178,7 @@ public class IntakeJournal {
         if (!entry.done().cancel(false) && !entry.done().isCompletedExceptionally()) {
             Recorded recorded = entry.done().join();
             if (!recorded.duplicate()) {
-                claims.release(recorded.uid());
+                leases.release(recorded.uid());
             }
         }
     }
@@ -229,7 +229,7 @@ public class IntakeJournal {
             batchSizes.record(batch.size());
         } catch (RuntimeException | Error failed) {
             // whatever was committed after all is left to the sweep
-            recorded.stream().filter(r -> !r.duplicate()).forEach(r -> claims.release(r.uid()));
+            recorded.stream().filter(r -> !r.duplicate()).forEach(r -> leases.release(r.uid()));
             if (failed instanceof Error error) {
                 throw error;
             }
@@ -246,7 +246,7 @@ public class IntakeJournal {
         for (int i = 0; i < batch.size(); i++) {
             Recorded r = recorded.get(i);
             if (!batch.get(i).done().complete(r) && !r.duplicate()) {
-                claims.release(r.uid());
+                leases.release(r.uid());
             }
         }
     }

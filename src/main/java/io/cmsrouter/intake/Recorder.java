@@ -1,12 +1,12 @@
 package io.cmsrouter.intake;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cmsrouter.cluster.InstanceId;
+import io.cmsrouter.cluster.Leases;
 import io.cmsrouter.common.Timestamps;
 import io.cmsrouter.intake.IntakeJournal.Entry;
 import io.cmsrouter.intake.IntakeJournal.Recorded;
 import io.cmsrouter.intake.IntakeJournal.Recovery;
-import io.cmsrouter.store.Claims;
+import io.cmsrouter.store.SqlDialect;
 import io.cmsrouter.store.Uuids;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -23,7 +23,7 @@ import java.util.UUID;
 
 /**
  * Writes one webhook in the intake writer's transaction: a redelivery is recognised and recorded as such; a new event
- * gets its execution (claimed for the request that brought it), its stored body and its dedupe record.
+ * gets its execution (leased to this instance, for the request that brought it to hand over), its stored body and its dedupe record.
  * <p>
  * Contentstack redelivers with a fresh triggered_at, so deliveries equal apart from triggered_at within
  * {@code router.dedupe.window} are one event, unless a newer event about the same subject came in between: then it is
@@ -34,17 +34,17 @@ import java.util.UUID;
 class Recorder {
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
-    private final InstanceId instance;
-    private final Claims claims;
+    private final Leases leases;
+    private final SqlDialect dialect;
     private final Duration dedupeWindow;
     private Instant lastCreatedAt;
 
-    Recorder(JdbcTemplate jdbc, ObjectMapper mapper, InstanceId instance, Claims claims,
+    Recorder(JdbcTemplate jdbc, ObjectMapper mapper, Leases leases, SqlDialect dialect,
              @Value("${router.dedupe.window}") Duration dedupeWindow) {
         this.jdbc = jdbc;
         this.mapper = mapper;
-        this.instance = instance;
-        this.claims = claims;
+        this.leases = leases;
+        this.dialect = dialect;
         this.dedupeWindow = dedupeWindow;
     }
 
@@ -63,16 +63,33 @@ class Recorder {
             jdbc.update("delete from delivery where fingerprint = ?", e.fingerprint());
         }
         UUID uid = Uuids.timeOrdered();
-        claims.claim(uid.toString());
+        leases.hold(uid.toString());
         jdbc.update("insert into execution (uid, created_at, updated_at, status, source, module, event, job_id, subject,"
-                + " event_at, recovered_from, received_by) values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?)", uid,
+                + " event_at, recovered_from, received_by, leased_by, lease_until)"
+                + " values (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", uid,
                 now, now, e.source(), e.module(), e.event(), e.jobId(), e.subject(),
                 e.eventAt() == null ? null : Timestamp.from(e.eventAt()),
-                e.recovery() == null ? null : e.recovery().executionUid(), instance.id());
+                e.recovery() == null ? null : e.recovery().executionUid(), leases.holder(), leases.holder(),
+                leases.until());
         jdbc.update("insert into webhook_event (execution_uid, headers, body) values (?, ?, ?)", uid, e.headers(), e.body());
-        jdbc.update("insert into delivery (fingerprint, execution_uid, received_at) values (?, ?, ?)",
-                e.fingerprint(), uid, now);
+        if (jdbc.update("insert into delivery (fingerprint, execution_uid, received_at) values (?, ?, ?)"
+                + dialect.onConflictDoNothing("fingerprint"), e.fingerprint(), uid, now) == 0) {
+            return recordedElsewhere(uid, e.fingerprint());
+        }
         return new Recorded(uid.toString(), false);
+    }
+
+    /**
+     * Another instance recorded the same delivery while this one was (a storm of redeliveries spread over the
+     * cluster): the dedupe key is the table's, so this one is the duplicate, and what it wrote goes.
+     */
+    private Recorded recordedElsewhere(UUID uid, String fingerprint) {
+        jdbc.update("delete from webhook_event where execution_uid = ?", uid);
+        jdbc.update("delete from execution where uid = ?", uid);
+        leases.forget(uid.toString());
+        Object earlier = jdbc.queryForObject("select execution_uid from delivery where fingerprint = ?", Object.class,
+                fingerprint);
+        return new Recorded(String.valueOf(earlier), true);
     }
 
     /**
@@ -111,7 +128,7 @@ class Recorder {
 
     /**
      * Creation times strictly increase in the order the writer records webhooks, so "arrived later" is exact, also
-     * across a restart on a clock that stepped back.
+     * across a restart on a clock that stepped back; between instances it is as exact as their clocks agree.
      */
     private Timestamp nextCreatedAt() {
         if (lastCreatedAt == null) {

@@ -1,5 +1,6 @@
 package io.cmsrouter.reconcile;
 
+import io.cmsrouter.cluster.TaskLeases;
 import io.cmsrouter.common.ConflictException;
 import io.cmsrouter.common.Durations;
 import io.cmsrouter.common.Texts;
@@ -30,7 +31,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The reconciliation's runs (routes/reconcile.camel.yaml): one at a time, each recorded in table reconcile_run with
+ * The reconciliation's runs (routes/reconcile.camel.yaml): one at a time in the whole cluster, each recorded in table reconcile_run with
  * what it read and found, the last {@value #KEPT} kept for GET /admin/reconcile.
  */
 @Component("reconcileRuns")
@@ -42,13 +43,16 @@ public class ReconcileRuns {
     private final Checkpoints checkpoints;
     private final Duration interval;
     private final String webhookName;
+    static final String TASK = "reconcile";
     private final AtomicBoolean running = new AtomicBoolean();
+    private final TaskLeases tasks;
 
-    public ReconcileRuns(JdbcTemplate jdbc, Checkpoints checkpoints,
+    public ReconcileRuns(JdbcTemplate jdbc, Checkpoints checkpoints, TaskLeases tasks,
                          @Value("${router.reconcile.interval}") Duration interval,
                          @Value("${contentstack.webhook.name}") String webhookName) {
         this.jdbc = jdbc;
         this.checkpoints = checkpoints;
+        this.tasks = tasks;
         this.interval = interval;
         this.webhookName = webhookName;
     }
@@ -61,17 +65,25 @@ public class ReconcileRuns {
     public Run begin() {
         Run run = tryBegin();
         if (run == null) {
-            throw new ConflictException("a reconciliation run is under way; see GET /admin/reconcile");
+            String holder = tasks.holderOf(TASK);
+            throw new ConflictException("a reconciliation run is under way" + (holder == null ? "" : " on " + holder)
+                    + "; see GET /admin/reconcile");
         }
         return run;
     }
 
-    /** Starts a run, or answers null while another is under way. */
+    /** Starts a run, or answers null while another is under way, here or on another instance. */
     public Run tryBegin() {
         if (!running.compareAndSet(false, true)) {
             return null;
         }
+        boolean held = false;
         try {
+            held = tasks.tryHold(TASK);
+            if (!held) {
+                running.set(false);
+                return null;
+            }
             Instant now = Instant.now();
             KeyHolder key = new GeneratedKeyHolder();
             jdbc.update(connection -> {
@@ -82,6 +94,9 @@ public class ReconcileRuns {
             }, key);
             return new Run(key.getKey().longValue(), now);
         } catch (RuntimeException e) {
+            if (held) {
+                tasks.release(TASK);
+            }
             running.set(false);
             throw e;
         }
@@ -176,6 +191,7 @@ public class ReconcileRuns {
             return Run.view(run.id, run.startedAt, finished, run.webhookUid, run.windowFrom, run.windowTo, c,
                     run.outcome, run.errors);
         } finally {
+            tasks.release(TASK);
             running.set(false);
         }
     }

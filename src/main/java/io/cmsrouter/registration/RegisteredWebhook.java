@@ -1,5 +1,6 @@
 package io.cmsrouter.registration;
 
+import io.cmsrouter.cluster.TaskLeases;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmsrouter.common.ConflictException;
 import io.cmsrouter.registration.WantedWebhook.Difference;
@@ -38,15 +39,18 @@ public class RegisteredWebhook {
     private final StackConnection connection;
     private final WantedWebhook wanted;
     private final RuleChannels ruleChannels;
-    /** One sync at a time (the schedule's or an operator's). */
+    /** One sync at a time (the schedule's or an operator's) here, and in the cluster (Leases' task). */
     private final Semaphore syncing = new Semaphore(1);
+    static final String TASK = "contentstack-webhook";
+    private final TaskLeases tasks;
 
     public RegisteredWebhook(JdbcTemplate jdbc, StackConnection connection, WantedWebhook wanted,
-                             RuleChannels ruleChannels) {
+                             RuleChannels ruleChannels, TaskLeases tasks) {
         this.jdbc = jdbc;
         this.connection = connection;
         this.wanted = wanted;
         this.ruleChannels = ruleChannels;
+        this.tasks = tasks;
     }
 
     /** What a sync does: create, update or nothing, and why. */
@@ -56,15 +60,33 @@ public class RegisteredWebhook {
         }
     }
 
-    /** Waits for a sync under way (the schedule's or an operator's) to end; refuses after a while. */
+    /**
+     * Waits for a sync under way (the schedule's or an operator's, here or on another instance) to end; refuses after
+     * a while. Two instances syncing at once could each create the webhook.
+     */
     public void lock() throws InterruptedException {
+        long deadline = System.nanoTime() + SYNC_WAIT.toNanos();
         if (!syncing.tryAcquire(SYNC_WAIT.toSeconds(), TimeUnit.SECONDS)) {
             throw new ConflictException("a sync of the webhook has been under way for " + SYNC_WAIT.toSeconds()
                     + " s; try again later");
         }
+        try {
+            while (!tasks.tryHold(TASK)) {
+                if (System.nanoTime() > deadline) {
+                    throw new ConflictException("instance " + tasks.holderOf(TASK) + " has been syncing the webhook"
+                            + " for " + SYNC_WAIT.toSeconds() + " s; try again later");
+                }
+                // another instance's sync takes a few CMA calls
+                Thread.sleep(200);
+            }
+        } catch (RuntimeException | InterruptedException notHeld) {
+            syncing.release();
+            throw notHeld;
+        }
     }
 
     public void unlock() {
+        tasks.release(TASK);
         syncing.release();
     }
 

@@ -36,4 +36,35 @@ public final class SqlDialect {
         }
         return sync ? "checkpoint sync" : "checkpoint";
     }
+
+    /**
+     * Whether other processes may share the database. Embedded H2 is opened by one process at a time, so at start no
+     * lease in it can belong to a router still running; PostgreSQL may be shared by several routers.
+     */
+    public boolean shared() {
+        return !h2;
+    }
+
+    /**
+     * The locking clause for a subquery choosing rows to claim: rows another instance is claiming right now are
+     * passed over rather than waited for. H2 has no SKIP LOCKED; one process claims there, and the claim's update
+     * re-checks its condition under the row lock.
+     */
+    public String skipLocked() {
+        return h2 ? "" : " for update skip locked";
+    }
+
+    /** An update returning a column of the rows it changed. */
+    public String returning(String update, String column) {
+        return h2 ? "select " + column + " from final table (" + update + ")" : update + " returning " + column;
+    }
+
+    /**
+     * The tail of an insert that leaves a row alone when one with the same key exists: on PostgreSQL a concurrent
+     * insert of that key (another instance's) waits for its transaction and then inserts nothing, rather than
+     * failing the whole transaction. H2's inserts all come from one process, which checks first.
+     */
+    public String onConflictDoNothing(String keyColumn) {
+        return h2 ? "" : " on conflict (" + keyColumn + ") do nothing";
+    }
 }

@@ -1,0 +1,84 @@
+package io.cmsrouter.cluster;
+
+import io.cmsrouter.store.SqlDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tasks that one instance of the cluster runs at a time, such as syncing the router's webhook (two instances syncing
+ * at once could each create it) and a reconciliation run (table cluster_task): taken under a lease like the work's
+ * ({@link Leases}), renewed with the heartbeat while held, given back when done.
+ */
+@Component("taskLeases")
+public class TaskLeases {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskLeases.class);
+
+    private final JdbcTemplate jdbc;
+    private final SqlDialect dialect;
+    private final Leases leases;
+    private final Set<Object> held = ConcurrentHashMap.newKeySet();
+
+    public TaskLeases(JdbcTemplate jdbc, SqlDialect dialect, Leases leases) {
+        this.jdbc = jdbc;
+        this.dialect = dialect;
+        this.leases = leases;
+    }
+
+    /**
+     * Takes a task; false while another instance holds it (or this one: the caller keeps its own callers apart).
+     */
+    public boolean tryHold(String task) {
+        Timestamp now = Timestamp.from(Instant.now());
+        boolean taken = jdbc.update("update cluster_task set leased_by = ?, lease_until = ? where name = ? and "
+                + Leases.FREE, leases.holder(), leases.until(), task, now) == 1;
+        if (!taken) {
+            try {
+                taken = jdbc.update("insert into cluster_task (name, leased_by, lease_until) values (?, ?, ?)"
+                        + dialect.onConflictDoNothing("name"), task, leases.holder(), leases.until()) == 1;
+            } catch (DuplicateKeyException heldAlready) {
+                taken = false;
+            }
+        }
+        if (taken) {
+            held.add(task);
+        }
+        return taken;
+    }
+
+    /** The instance holding a task now, or null. */
+    public String holderOf(String task) {
+        List<String> holder = jdbc.queryForList("select leased_by from cluster_task where name = ? and lease_until >= ?",
+                String.class, task, Timestamp.from(Instant.now()));
+        return holder.isEmpty() ? null : holder.get(0);
+    }
+
+    public void release(String task) {
+        held.remove(task);
+        try {
+            jdbc.update("update cluster_task set leased_by = null, lease_until = null where name = ? and leased_by = ?",
+                    task, leases.holder());
+        } catch (DataAccessException e) {
+            // no longer renewed, the lease runs out
+            LOG.debug("Task {}: its lease could not be given back ({}); it expires", task, e.toString());
+        }
+    }
+
+    /** Renews the tasks this instance holds (routes/cluster.camel.yaml, with each heartbeat). */
+    public void renew() {
+        try {
+            leases.renewHeld("cluster_task", "name", List.copyOf(held), leases.until());
+        } catch (RuntimeException e) {
+            LOG.warn("Task leases could not be renewed ({}); tried again with the next heartbeat", e.toString());
+        }
+    }
+}
