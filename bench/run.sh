@@ -544,16 +544,18 @@ scenario_lag() {
 # one invocation: ingest at saturation (one wrk per instance, at once) and a bulk job's fan-out (sent to the first
 # instance; the second helps with its pages), then CLUSTER.md with the ratios to H2 and JFR summaries of where the
 # time goes (one instance on each database, at saturation).
-pg_settings() { # SCHEMA: sets PG_ARGS, the router's settings for PG_URL in a schema of its own
+pg_settings() { # SCHEMA: sets PG_ARGS, the router's settings for PG_URL in a schema of its own (the password goes in
+  # the environment, so that it is in no command line or log)
   local sep='?'
   case "$PG_URL" in *\?*) sep='&' ;; esac
   PG_ARGS=(--spring.datasource.url="$PG_URL${sep}currentSchema=$1" --spring.datasource.username="$PG_USER"
-    --spring.datasource.password="$PG_PASSWORD" --spring.flyway.create-schemas=true)
+    --spring.flyway.create-schemas=true)
 }
 
 live_instances() { # PORT: how many live instances that router sees
   curl -sf -H "Authorization: Bearer $ADMIN" "http://127.0.0.1:$1/admin/cluster" | grep -o '"live":true' | wc -l
 }
+both_live() { [ "$(live_instances "$PORT_ROUTER")" = 2 ] && [ "$(live_instances "$PORT_ROUTER_B")" = 2 ]; }
 
 cluster_case() { # NAME STORE(h2|pg) INSTANCES "SIMULATOR ARGS" BODY [ROUTER ARGS...]
   local name=$1 store=$2 n=$3 sim_args=$4 body=$5
@@ -563,6 +565,7 @@ cluster_case() { # NAME STORE(h2|pg) INSTANCES "SIMULATOR ARGS" BODY [ROUTER ARG
   if [ "$store" = pg ]; then
     pg_settings "bench_${name//-/_}_$(date +%s)"
     args+=("${PG_ARGS[@]}")
+    export SPRING_DATASOURCE_PASSWORD="$PG_PASSWORD"
   fi
   note "cluster: $name ($store, $n instance(s))"
   # shellcheck disable=SC2086 # the simulator's args are words
@@ -575,8 +578,9 @@ cluster_case() { # NAME STORE(h2|pg) INSTANCES "SIMULATOR ARGS" BODY [ROUTER ARG
     ROUTER_B_PID=$LAST_ROUTER_PID
     HOSTS+=("127.0.0.1:$PORT_ROUTER_B")
     # each takes its share of the rate ceilings once it sees the other
-    wait_until "$name-b" "$ROUTER_B_PID" 30 test "$(live_instances "$PORT_ROUTER")" = 2
+    wait_until "$name-b" "$ROUTER_B_PID" 30 both_live
   fi
+  unset SPRING_DATASOURCE_PASSWORD
   CASE=$name
   aim router "$ROUTER_PID" "$ROUTER" /webhooks/contentstack
   "$body"

@@ -4,6 +4,7 @@ import io.cmsrouter.store.SqlDialect;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.sql.PreparedStatement;
 import java.util.Collection;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
@@ -54,11 +55,15 @@ public class ContentLocks {
             return () -> { };
         }
         jdbc.queryForList("select pg_advisory_xact_lock_shared(" + EVERYWHERE + ", 0)");
-        // String.hashCode is the same in every JVM; the ints are ours, so they are written into the statement
-        String hashes = keys.stream().map(String::hashCode).collect(Collectors.toCollection(TreeSet::new)).stream()
-                .map(String::valueOf).collect(Collectors.joining(","));
-        jdbc.queryForList("select count(pg_advisory_xact_lock(" + KEYS + ", h)) from"
-                + " (select unnest(array[" + hashes + "]) as h order by h) ordered");
+        // String.hashCode is the same in every JVM; one statement text, so the driver prepares it once
+        Integer[] hashes = keys.stream().map(String::hashCode).collect(Collectors.toCollection(TreeSet::new))
+                .toArray(Integer[]::new);
+        jdbc.query(connection -> {
+            PreparedStatement lock = connection.prepareStatement("select count(pg_advisory_xact_lock(" + KEYS + ", h))"
+                    + " from (select unnest(?) as h order by h) ordered");
+            lock.setArray(1, connection.createArrayOf("integer", hashes));
+            return lock;
+        }, rs -> { });
         return () -> { };
     }
 

@@ -1,7 +1,6 @@
 package io.cmsrouter.contentstack;
 
 import io.cmsrouter.cluster.Leases;
-import io.cmsrouter.common.Timestamps;
 import io.cmsrouter.content.Page;
 import io.cmsrouter.store.SqlDialect;
 import org.apache.camel.ExchangeProperty;
@@ -141,17 +140,16 @@ public class JobProgress {
     }
 
     /**
-     * Until when a job waits for pages other instances are doing, or null when none is open: their leases' end, when
-     * they are done or free to be taken over.
+     * Whether a job waits for pages other instances are doing, in the settlement's transaction: then it runs again
+     * when the last of them commits ({@link #done}), or when their leases end. Checked and set in one statement, so
+     * a page committed meanwhile is not missed: either this sees it done, or its commit waits for this one and then
+     * makes the job due.
      */
-    public Instant openUntil(UUID execution) {
-        List<Map<String, Object>> open = jdbc.queryForList("select count(*) as n, max(lease_until) as until"
-                + " from job_page where execution_uid = ? and not done", execution);
-        if (open.isEmpty() || ((Number) open.get(0).get("N")).intValue() == 0) {
-            return null;
-        }
-        Object until = open.get(0).get("UNTIL");
-        return until == null ? Instant.now() : Timestamps.of(until);
+    public boolean waitForOpenPages(UUID execution) {
+        return jdbc.update("update execution set next_attempt_at = (select max(lease_until) from job_page"
+                + " where execution_uid = ? and not done), updated_at = ? where uid = ? and exists (select 1"
+                + " from job_page where execution_uid = ? and not done)", execution, Timestamp.from(Instant.now()),
+                execution, execution) == 1;
     }
 
     /** A bulk job's pages: how many are done, by which instance, and how many are still open. */

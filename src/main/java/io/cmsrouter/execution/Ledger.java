@@ -100,6 +100,7 @@ public class Ledger {
         int position = page.next();
         UUID executionUid = UUID.fromString(uid);
         transactions.executeWithoutResult(tx -> {
+            durability.lazyCommit();
             if (jobPageAt != null) {
                 // first: a page another instance took over fails here, before anything of it is written
                 jobProgress.done(executionUid, jobPageAt);
@@ -135,11 +136,7 @@ public class Ledger {
             LOG.info("Execution {} interrupted by shutdown; it resumes on the next start", uid);
             return "interrupted";
         }
-        Instant waitFor = jobId == null || runError != null ? null : jobProgress.openUntil(executionUid);
-        if (waitFor != null) {
-            // other instances are doing pages: the job runs again when the last is done, or when their leases end
-            jdbc.update("update execution set next_attempt_at = ?, updated_at = ? where uid = ?", Timestamp.from(waitFor),
-                    now(), executionUid);
+        if (jobId != null && runError == null && jobProgress.waitForOpenPages(executionUid)) {
             return PAGES_OUTSTANDING;
         }
         if (Boolean.TRUE.equals(ignored)) {

@@ -17,6 +17,11 @@ import org.springframework.stereotype.Component;
  * </ul>
  * Callers commit first, then flush; one flush covers every transaction committed before it, so a group commit pays
  * for one flush however many webhooks it holds.
+ * <p>
+ * What follows the ack (an execution's results, content rows and outbox rows) is redone when lost, so on PostgreSQL
+ * its transactions commit lazily ({@link #lazyCommit}): like H2's unflushed writes, they reach the disk within
+ * moments, survive the router being killed, and a crash of the database server can lose the last of them, which the
+ * execution's next run writes again.
  */
 @Component
 public class Durability {
@@ -26,10 +31,12 @@ public class Durability {
 
     private final JdbcTemplate jdbc;
     private final String flush;
+    private final String lazyCommit;
 
     public Durability(JdbcTemplate jdbc, SqlDialect dialect, @Value("${router.durability}") Mode mode) {
         this.jdbc = jdbc;
         this.flush = dialect.flush(mode == Mode.POWER_LOSS);
+        this.lazyCommit = dialect.lazyCommit();
         if (flush == null) {
             LOG.info("Durability: the database's own (an acknowledged webhook is committed; PostgreSQL makes a commit"
                     + " durable unless synchronous_commit is off); router.durability does not apply");
@@ -38,6 +45,13 @@ public class Durability {
         LOG.info("Durability: {} (an acknowledged webhook survives {})", mode.name().toLowerCase().replace('_', '-'),
                 mode == Mode.POWER_LOSS ? "a crash of the router, of the OS, or a power loss"
                         : "a crash of the router, not of the OS or a power loss");
+    }
+
+    /** In the current transaction: its commit need not wait for the disk (see the class comment). */
+    public void lazyCommit() {
+        if (lazyCommit != null) {
+            jdbc.execute(lazyCommit);
+        }
     }
 
     /** Makes every transaction committed so far durable in the configured sense. */

@@ -38,6 +38,15 @@ public final class SqlDialect {
     }
 
     /**
+     * Makes the current transaction's commit return before it is on disk, or null where commits are not forced
+     * anyway (H2 writes what is not flushed within its write delay). For work that is redone when lost, never for
+     * an acknowledged webhook.
+     */
+    public String lazyCommit() {
+        return h2 ? null : "set local synchronous_commit to off";
+    }
+
+    /**
      * Whether other processes may share the database. Embedded H2 is opened by one process at a time, so at start no
      * lease in it can belong to a router still running; PostgreSQL may be shared by several routers.
      */

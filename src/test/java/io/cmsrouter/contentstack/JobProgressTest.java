@@ -70,11 +70,15 @@ class JobProgressTest {
         a.done(job, 200);
         // 300 and 400 are the helper's, under way: nothing left to the run, and the job is not settled yet
         assertThat(a.next(job.toString(), 450, null)).isEqualTo(-1);
-        assertThat(a.openUntil(job)).isAfter(Instant.now());
+        assertThat(a.waitForOpenPages(job)).isTrue();
+        assertThat(nextAttemptAt()).isAfter(Instant.now());
 
         b.done(job, 400);
+        assertThat(nextAttemptAt()).isNotNull();
         b.done(job, 300);
-        assertThat(a.openUntil(job)).isNull();
+        // the last open page is done: the job is due again, to settle
+        assertThat(nextAttemptAt()).isNull();
+        assertThat(a.waitForOpenPages(job)).isFalse();
         assertThat(a.view(job)).containsEntry("done", 5L).containsEntry("open", 0L);
         assertThat(b.helpWanted()).isNull();
     }
@@ -122,6 +126,11 @@ class JobProgressTest {
         assertThat(a.next(job.toString(), null, null)).isEqualTo(100);
         assertThat(a.next(job.toString(), null, Page.of(List.of(), List.of(), 150, true, null))).isEqualTo(150);
         assertThat(a.next(job.toString(), null, Page.of(List.of(), List.of(), 160, false, null))).isEqualTo(-1);
+    }
+
+    private Instant nextAttemptAt() {
+        Timestamp at = jdbc.queryForObject("select next_attempt_at from execution where uid = ?", Timestamp.class, job);
+        return at == null ? null : at.toInstant();
     }
 
     private void job(String heldBy, Integer total) {
