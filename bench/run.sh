@@ -565,11 +565,11 @@ cluster_case() { # NAME STORE(h2|pg) INSTANCES "SIMULATOR ARGS" BODY [ROUTER ARG
   if [ "$store" = pg ]; then
     pg_settings "bench_${name//-/_}_$(date +%s)"
     args+=("${PG_ARGS[@]}")
-    export SPRING_DATASOURCE_PASSWORD="$PG_PASSWORD"
   fi
   note "cluster: $name ($store, $n instance(s))"
   # shellcheck disable=SC2086 # the simulator's args are words
   start_sim $sim_args
+  if [ "$store" = pg ]; then export SPRING_DATASOURCE_PASSWORD="$PG_PASSWORD"; fi
   start_router "$name" --router.instance-id="$name-a" "${args[@]}"
   HOSTS=("$ROUTER")
   ROUTER_B_PID=""
@@ -591,14 +591,17 @@ cluster_case() { # NAME STORE(h2|pg) INSTANCES "SIMULATOR ARGS" BODY [ROUTER ARG
 }
 
 cluster_wrk() { # SECONDS PHASE: wrk against every instance at once, the connections split between them
-  local seconds=$1 phase=$2 conns=$((SAT_CONNECTIONS / ${#HOSTS[@]})) i file wrk_pids=()
+  local seconds=$1 phase=$2 conns=$((SAT_CONNECTIONS / ${#HOSTS[@]})) i files=() wrk_pids=()
+  for i in "${!HOSTS[@]}"; do # every body file first, so that the wrk runs start together
+    files+=("$(bodies full "$SAT_BODIES" "$CASE-$phase-$i")")
+  done
   log "cluster $CASE: $phase, wrk against ${#HOSTS[@]} instance(s), $conns connections each, ${seconds}s"
   for i in "${!HOSTS[@]}"; do
-    file=$(bodies full "$SAT_BODIES" "$CASE-$phase-$i")
     record wrk -t "$WRK_THREADS" -c "$conns" -d "${seconds}s" "http://${HOSTS[$i]}"
     "${GEN_CPU[@]}" wrk -t "$WRK_THREADS" -c "$conns" -d "${seconds}s" --timeout 10s -s "$BENCH/tools/ingest.lua" \
-      "http://${HOSTS[$i]}" -- "$file" "$WRK_THREADS" /webhooks/contentstack >"$RAW/wrk-$CASE-$phase-$i.out" 2>&1 &
+      "http://${HOSTS[$i]}" -- "${files[$i]}" "$WRK_THREADS" /webhooks/contentstack >"$RAW/wrk-$CASE-$phase-$i.out" 2>&1 &
     wrk_pids+=($!)
+    PIDS+=($!)
   done
   wait "${wrk_pids[@]}" || true
   rm -f "$WORK"/bodies/"$CASE-$phase"-*.txt

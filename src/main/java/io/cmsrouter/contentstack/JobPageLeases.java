@@ -84,18 +84,17 @@ class JobPageLeases {
     }
 
     /**
-     * The page's results are committing, in the caller's transaction: it is done, by this instance. A page this
-     * instance no longer holds (its lease ran out and another took it over) is not recorded a second time: the
-     * transaction fails instead. The hold ends with the commit; after a rollback the page is given back as usual.
+     * The page's results are committing, in the caller's transaction: it is done, by this instance; false when this
+     * instance no longer holds it (its lease ran out and another took it over), whose results the caller then leaves
+     * uncommitted. The hold ends with the commit; after a rollback the page is given back as usual.
      */
-    void done(UUID execution, int skip) {
+    boolean done(UUID execution, int skip) {
         List<Held> page = held.stream().filter(h -> h.execution().equals(execution) && h.skip() == skip).toList();
         if (jdbc.update("update job_page set done = true, done_by = ?, leased_by = null, lease_until = null"
                 + " where execution_uid = ? and skip = ? and leased_by = ? and not done", leases.holder(), execution, skip,
                 leases.holder()) == 0) {
             page.forEach(held::remove);
-            throw new IllegalStateException("page " + skip + " of execution " + execution + " is no longer this"
-                    + " instance's (its lease expired and another took it over); its results are not committed twice");
+            return false;
         }
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -107,6 +106,7 @@ class JobPageLeases {
         } else {
             page.forEach(held::remove);
         }
+        return true;
     }
 
     /** Gives back the pages of a job held by its run (helping: false) or by a helper (true). */

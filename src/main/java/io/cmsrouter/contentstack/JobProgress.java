@@ -126,12 +126,24 @@ public class JobProgress {
         }
     }
 
-    /** A page's results are committing, in the caller's transaction (see {@link JobPageLeases#done}). */
-    public void done(UUID execution, int skip) {
-        pages.done(execution, skip);
+    /**
+     * A page's results are committing, in the caller's transaction: false when another instance took the page over
+     * (see {@link JobPageLeases#done}), and nothing of it may be written.
+     */
+    public boolean done(UUID execution, int skip) {
+        // page commits and a settlement waiting for them queue on the execution's row (see waitForOpenPages)
+        lockExecution(execution);
+        if (!pages.done(execution, skip)) {
+            return false;
+        }
         // the last page a helper did: the job's run, waiting for it, may settle now
         jdbc.update("update execution set next_attempt_at = null where uid = ? and next_attempt_at is not null"
                 + " and not exists (select 1 from job_page where execution_uid = ? and not done)", execution, execution);
+        return true;
+    }
+
+    private void lockExecution(UUID execution) {
+        jdbc.queryForList("select uid from execution where uid = ? for update", execution);
     }
 
     /** Renews the pages this instance is working on (routes/cluster.camel.yaml, with each heartbeat). */
@@ -141,11 +153,12 @@ public class JobProgress {
 
     /**
      * Whether a job waits for pages other instances are doing, in the settlement's transaction: then it runs again
-     * when the last of them commits ({@link #done}), or when their leases end. Checked and set in one statement, so
-     * a page committed meanwhile is not missed: either this sees it done, or its commit waits for this one and then
-     * makes the job due.
+     * when the last of them commits ({@link #done}), or when their leases end. Page commits lock the execution's row
+     * first, and so does this, in a statement of its own: the check that follows reads what every page commit before
+     * it committed, and a page commit after it waits, then finds the wait set and ends it.
      */
     public boolean waitForOpenPages(UUID execution) {
+        lockExecution(execution);
         return jdbc.update("update execution set next_attempt_at = (select max(lease_until) from job_page"
                 + " where execution_uid = ? and not done), updated_at = ? where uid = ? and exists (select 1"
                 + " from job_page where execution_uid = ? and not done)", execution, Timestamp.from(Instant.now()),

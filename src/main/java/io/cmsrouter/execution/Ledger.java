@@ -101,9 +101,11 @@ public class Ledger {
         UUID executionUid = UUID.fromString(uid);
         transactions.executeWithoutResult(tx -> {
             durability.lazyCommit();
-            if (jobPageAt != null) {
-                // first: a page another instance took over fails here, before anything of it is written
-                jobProgress.done(executionUid, jobPageAt);
+            if (jobPageAt != null && !jobProgress.done(executionUid, jobPageAt)) {
+                // another instance took the page over when this one's lease ran out: its results are that one's
+                LOG.info("Execution {}: page at {} was taken over by another instance; this run's results of it are"
+                        + " left out", uid, jobPageAt);
+                return;
             }
             itemResults.record(executionUid, pageOutcomes, page.retried());
             jdbc.update("update execution set status = case when status = 'received' then 'processing' else status end,"
