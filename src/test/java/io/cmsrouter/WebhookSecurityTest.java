@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -16,6 +17,9 @@ import org.springframework.test.context.TestPropertySource;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
+import java.net.Socket;
+import java.io.OutputStream;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -237,6 +241,39 @@ class WebhookSecurityTest extends RouterHttpTest {
         body = freshBody("blt0unicode0entry").replace("\"title\": \"Webhook Entry\"",
                 "\"title\": \"Café ☕ 東京\", \"cs$success\": true");
         assertThat(send("POST", "/webhooks/contentstack", body, genuine(body)).statusCode()).isEqualTo(202);
+    }
+
+    /**
+     * A sender that writes its whole oversized body before it reads the answer (as most HTTP clients do) still gets
+     * the JSON 413, declared by length or chunked, rather than a reset connection.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"length", "chunked"})
+    void anOversizedWebhookWrittenWholeBeforeTheAnswerIsReadGets413(String framing) throws IOException {
+        byte[] body = ("{\"module\": \"entry\", \"pad\": \"" + "a".repeat(20_000_000) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("localhost", uri("/").getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            String head = "POST /webhooks/contentstack HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + (framing.equals("length") ? "Content-Length: " + body.length : "Transfer-Encoding: chunked")
+                    + "\r\n\r\n";
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            if (framing.equals("length")) {
+                out.write(body);
+            } else {
+                for (int at = 0; at < body.length; at += 65_536) {
+                    int n = Math.min(65_536, body.length - at);
+                    out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body, at, n);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            String answer = new String(socket.getInputStream().readNBytes(512), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("{\"error\":\"body is larger than 5MB\"");
+        }
     }
 
     @Test

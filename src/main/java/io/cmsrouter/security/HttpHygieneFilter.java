@@ -15,6 +15,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.ByteArrayInputStream;
@@ -57,7 +58,7 @@ public class HttpHygieneFilter {
                 // a declared length over the limit is refused unread; an undeclared (chunked) one is counted
                 byte[] body = request.getContentLengthLong() > max ? null : readAtMost(request.getInputStream(), max);
                 if (body == null) {
-                    refuse(request, response, 413, "body is larger than " + security.getMaxBodySize());
+                    refuse(request, response, 413, "body is larger than " + readable(security.getMaxBodySize()));
                     return;
                 }
                 chain.doFilter(new BufferedBody(request, body), response);
@@ -145,5 +146,12 @@ public class HttpHygieneFilter {
             return false;
         }
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** 5MB rather than 5242880B: the size as router.security.max-body-size is written. */
+    static String readable(DataSize size) {
+        long bytes = size.toBytes();
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + "MB"
+                : bytes % 1024 == 0 ? bytes / 1024 + "KB" : bytes + "B";
     }
 }
