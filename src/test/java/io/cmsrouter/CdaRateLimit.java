@@ -26,7 +26,7 @@ final class CdaRateLimit implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent event) {
         String url = event.getRequest().getUrl();
-        if (!url.startsWith("/v3/content_types/") && !url.startsWith("/v3/assets/")) {
+        if (!ContentstackSimulator.isCdaFetch(url)) {
             return event.getResponseDefinition();
         }
         synchronized (served) {

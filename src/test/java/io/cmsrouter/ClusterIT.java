@@ -27,6 +27,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.cmsrouter.ContentstackSimulator.concisePublish;
+import static io.cmsrouter.ContentstackSimulator.isCdaFetch;
 import static io.cmsrouter.ContentstackSimulator.cachePath;
 import static io.cmsrouter.ContentstackSimulator.jobItems;
 import static io.cmsrouter.ContentstackSimulator.jobWebhook;
@@ -240,7 +241,7 @@ class ClusterIT {
             String path = event.getRequest().getUrl().replaceFirst("\\?.*", "");
             String uid = path.substring(path.lastIndexOf('/') + 1);
             if (uid.startsWith(prefix) && event.getResponse().getStatus() == 200
-                    && (path.startsWith("/v3/content_types/") || path.startsWith("/v3/assets/"))) {
+                    && isCdaFetch(path)) {
                 fetches.merge(uid, 1, Integer::sum);
             }
         }

@@ -100,6 +100,11 @@ public final class ContentstackSimulator {
         }
     }
 
+    /** Whether a request is a CDA fetch of an entry or an asset (what contentstack.cda-rate limits). */
+    static boolean isCdaFetch(String url) {
+        return url.startsWith("/v3/content_types/") || url.startsWith("/v3/assets/");
+    }
+
     /** A publish job's items in production, {@code prefix-entry-i} (articles) and every fifth {@code prefix-asset-i}. */
     static List<ObjectNode> jobItems(String prefix, int count) {
         List<ObjectNode> items = new ArrayList<>();

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.cmsrouter.ContentstackSimulator.concisePublish;
+import static io.cmsrouter.ContentstackSimulator.isCdaFetch;
 import static io.cmsrouter.ContentstackSimulator.cachePath;
 import static io.cmsrouter.ContentstackSimulator.jobItems;
 import static io.cmsrouter.ContentstackSimulator.jobWebhook;
@@ -191,8 +192,7 @@ class CrashRecoveryIT {
     }
 
     private long cdaRequests() {
-        return cms.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().startsWith("/v3/content_types/")
-                || e.getRequest().getUrl().startsWith("/v3/assets/")).count();
+        return cms.getAllServeEvents().stream().filter(e -> isCdaFetch(e.getRequest().getUrl())).count();
     }
 
     private void start() throws Exception {

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,8 @@ public class Leases {
     /** A row nobody holds, or whose holder let its lease expire; the argument is now. */
     public static final String FREE = "(leased_by is null or lease_until < ?)";
     private static final int CHUNK = 500;
+    /** Every table whose rows are leased. */
+    private static final List<String> LEASED = List.of("execution", "notification", "cluster_task", "job_page");
 
     private final JdbcTemplate jdbc;
     private final SqlDialect dialect;
@@ -72,12 +76,8 @@ public class Leases {
         if (dialect.shared()) {
             refuseTwin();
         }
-        String holder = dialect.shared() ? " where leased_by = ?" : " where leased_by is not null";
-        Object[] args = dialect.shared() ? new Object[] {self.id()} : new Object[0];
-        int dropped = jdbc.update("update execution set leased_by = null, lease_until = null" + holder, args)
-                + jdbc.update("update notification set leased_by = null, lease_until = null" + holder, args)
-                + jdbc.update("update cluster_task set leased_by = null, lease_until = null" + holder, args)
-                + jdbc.update("update job_page set leased_by = null, lease_until = null" + holder, args);
+        int dropped = dialect.shared() ? releaseEverywhere("leased_by = ?", self.id())
+                : releaseEverywhere("leased_by is not null");
         if (dropped > 0) {
             LOG.info("{} leases left by an earlier run were given back", dropped);
         }
@@ -93,7 +93,7 @@ public class Leases {
             return;
         }
         LOG.info("A router named {} beat {} ago; waiting to see whether it is alive", self.id(),
-                java.time.Duration.between(first.toInstant(), Instant.now()));
+                Duration.between(first.toInstant(), Instant.now()));
         Thread.sleep(heartbeat.multipliedBy(2).toMillis());
         Timestamp again = lastBeat();
         if (again != null && again.after(first)) {
@@ -112,13 +112,18 @@ public class Leases {
     @PreDestroy
     void releaseAll() {
         try {
-            for (String table : List.of("execution", "notification", "cluster_task", "job_page")) {
-                jdbc.update("update " + table + " set leased_by = null, lease_until = null where leased_by = ?",
-                        self.id());
-            }
+            releaseEverywhere("leased_by = ?", self.id());
         } catch (RuntimeException e) {
             LOG.debug("Leases could not be given back at shutdown ({}); they expire", e.toString());
         }
+    }
+
+    private int releaseEverywhere(String holders, Object... args) {
+        int released = 0;
+        for (String table : LEASED) {
+            released += jdbc.update("update " + table + " set leased_by = null, lease_until = null where " + holders, args);
+        }
+        return released;
     }
 
     public String holder() {
@@ -160,13 +165,50 @@ public class Leases {
     /** Gives an execution's lease back once its run has settled, or when it could not be queued. */
     public void release(@ExchangeProperty("executionUid") String executionUid) {
         executions.remove(executionUid);
+        releaseRow("execution", Map.of("uid", UUID.fromString(executionUid)));
+    }
+
+    /**
+     * Takes the lease of one row, named by its key's columns and values: a row nobody has inserted yet, or one nobody
+     * holds (nobody's, or expired) that {@code condition} (an {@code " and ..."} or empty) admits. False while
+     * another instance holds it. For tables whose rows are claimed one at a time (cluster tasks, job pages).
+     */
+    public boolean claimRow(String table, Map<String, Object> key, String condition) {
+        String columns = String.join(", ", key.keySet());
+        List<Object> insert = new ArrayList<>(key.values());
+        insert.addAll(List.of(self.id(), until()));
         try {
-            jdbc.update("update execution set leased_by = null, lease_until = null where uid = ? and leased_by = ?",
-                    UUID.fromString(executionUid), self.id());
-        } catch (DataAccessException e) {
-            // no longer renewed, the lease runs out and the work is free again then
-            LOG.debug("Execution {}: its lease could not be given back ({}); it expires", executionUid, e.toString());
+            if (jdbc.update("insert into " + table + " (" + columns + ", leased_by, lease_until) values ("
+                    + marks(insert.size()) + ")" + dialect.onConflictDoNothing(columns), insert.toArray()) == 1) {
+                return true;
+            }
+        } catch (DuplicateKeyException insertedBefore) {
+            // H2 has no "on conflict": the row is there; whether it is free is up to the update
         }
+        List<Object> update = new ArrayList<>(List.of(self.id(), until()));
+        update.addAll(key.values());
+        update.add(Timestamp.from(Instant.now()));
+        return jdbc.update("update " + table + " set leased_by = ?, lease_until = ? where " + matching(key) + condition
+                + " and " + FREE, update.toArray()) == 1;
+    }
+
+    /**
+     * Gives back one row's lease if this instance holds it. A failure is only logged: no longer renewed, the lease
+     * runs out and the row is free again then.
+     */
+    public void releaseRow(String table, Map<String, Object> key) {
+        List<Object> args = new ArrayList<>(key.values());
+        args.add(self.id());
+        try {
+            jdbc.update("update " + table + " set leased_by = null, lease_until = null where " + matching(key)
+                    + " and leased_by = ?", args.toArray());
+        } catch (DataAccessException e) {
+            LOG.debug("{} {}: its lease could not be given back ({}); it expires", table, key.values(), e.toString());
+        }
+    }
+
+    private static String matching(Map<String, Object> key) {
+        return String.join(" and ", key.keySet().stream().map(column -> column + " = ?").toList());
     }
 
     /** Gives notifications' leases back after their delivery route has been through them. */

@@ -1,16 +1,14 @@
 package io.cmsrouter.cluster;
 
-import io.cmsrouter.store.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,13 +22,11 @@ public class TaskLeases {
     private static final Logger LOG = LoggerFactory.getLogger(TaskLeases.class);
 
     private final JdbcTemplate jdbc;
-    private final SqlDialect dialect;
     private final Leases leases;
     private final Set<Object> held = ConcurrentHashMap.newKeySet();
 
-    public TaskLeases(JdbcTemplate jdbc, SqlDialect dialect, Leases leases) {
+    public TaskLeases(JdbcTemplate jdbc, Leases leases) {
         this.jdbc = jdbc;
-        this.dialect = dialect;
         this.leases = leases;
     }
 
@@ -38,17 +34,7 @@ public class TaskLeases {
      * Takes a task; false while another instance holds it (or this one: the caller keeps its own callers apart).
      */
     public boolean tryHold(String task) {
-        Timestamp now = Timestamp.from(Instant.now());
-        boolean taken = jdbc.update("update cluster_task set leased_by = ?, lease_until = ? where name = ? and "
-                + Leases.FREE, leases.holder(), leases.until(), task, now) == 1;
-        if (!taken) {
-            try {
-                taken = jdbc.update("insert into cluster_task (name, leased_by, lease_until) values (?, ?, ?)"
-                        + dialect.onConflictDoNothing("name"), task, leases.holder(), leases.until()) == 1;
-            } catch (DuplicateKeyException heldAlready) {
-                taken = false;
-            }
-        }
+        boolean taken = leases.claimRow("cluster_task", Map.of("name", task), "");
         if (taken) {
             held.add(task);
         }
@@ -64,13 +50,7 @@ public class TaskLeases {
 
     public void release(String task) {
         held.remove(task);
-        try {
-            jdbc.update("update cluster_task set leased_by = null, lease_until = null where name = ? and leased_by = ?",
-                    task, leases.holder());
-        } catch (DataAccessException e) {
-            // no longer renewed, the lease runs out
-            LOG.debug("Task {}: its lease could not be given back ({}); it expires", task, e.toString());
-        }
+        leases.releaseRow("cluster_task", Map.of("name", task));
     }
 
     /** Renews the tasks this instance holds (routes/cluster.camel.yaml, with each heartbeat). */

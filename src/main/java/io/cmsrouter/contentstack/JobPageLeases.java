@@ -1,11 +1,8 @@
 package io.cmsrouter.contentstack;
 
 import io.cmsrouter.cluster.Leases;
-import io.cmsrouter.store.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -14,6 +11,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -31,13 +29,11 @@ class JobPageLeases {
 
     private final JdbcTemplate jdbc;
     private final Leases leases;
-    private final SqlDialect dialect;
     private final Set<Held> held = ConcurrentHashMap.newKeySet();
 
-    JobPageLeases(JdbcTemplate jdbc, Leases leases, SqlDialect dialect) {
+    JobPageLeases(JdbcTemplate jdbc, Leases leases) {
         this.jdbc = jdbc;
         this.leases = leases;
-        this.dialect = dialect;
     }
 
     /** A page this instance holds, for the job's run or for a helper. */
@@ -64,19 +60,7 @@ class JobPageLeases {
     }
 
     boolean claim(UUID execution, int skip, boolean helping) {
-        boolean claimed;
-        try {
-            claimed = jdbc.update("insert into job_page (execution_uid, skip, leased_by, lease_until) values (?, ?, ?, ?)"
-                    + dialect.onConflictDoNothing("execution_uid, skip"), execution, skip, leases.holder(),
-                    leases.until()) == 1;
-        } catch (DuplicateKeyException claimedBefore) {
-            claimed = false;
-        }
-        if (!claimed) {
-            claimed = jdbc.update("update job_page set leased_by = ?, lease_until = ? where execution_uid = ? and skip = ?"
-                    + " and not done and " + Leases.FREE, leases.holder(), leases.until(), execution, skip,
-                    Timestamp.from(Instant.now())) == 1;
-        }
+        boolean claimed = leases.claimRow("job_page", key(execution, skip), " and not done");
         if (claimed) {
             held.add(new Held(execution, skip, helping));
         }
@@ -117,15 +101,13 @@ class JobPageLeases {
 
     void release(Held page) {
         if (held.remove(page)) {
-            try {
-                jdbc.update("update job_page set leased_by = null, lease_until = null where execution_uid = ? and skip = ?"
-                        + " and leased_by = ? and not done", page.execution(), page.skip(), leases.holder());
-            } catch (DataAccessException e) {
-                // no longer renewed, the lease runs out
-                LOG.debug("Page {} of {}: its lease could not be given back ({})", page.skip(), page.execution(),
-                        e.toString());
-            }
+            // a done page is nobody's already
+            leases.releaseRow("job_page", key(page.execution(), page.skip()));
         }
+    }
+
+    private static Map<String, Object> key(UUID execution, int skip) {
+        return Map.of("execution_uid", execution, "skip", skip);
     }
 
     void renew() {

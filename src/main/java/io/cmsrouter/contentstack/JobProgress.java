@@ -131,6 +131,10 @@ public class JobProgress {
      * (see {@link JobPageLeases#done}), and nothing of it may be written.
      */
     public boolean done(UUID execution, int skip) {
+        if (!shared) {
+            // one process: no helper, so no job's run waits for this page
+            return pages.done(execution, skip);
+        }
         // page commits and a settlement waiting for them queue on the execution's row (see waitForOpenPages)
         lockExecution(execution);
         if (!pages.done(execution, skip)) {

@@ -48,7 +48,7 @@ class JobProgressTest {
                 Duration.ofSeconds(5));
         SqlDialect h2 = SqlDialect.of(url);
         // two instances on one database, as on PostgreSQL: helping is on; the SQL is H2's
-        return new JobProgress(jdbc, new JobPageLeases(jdbc, leases, h2), leases,
+        return new JobProgress(jdbc, new JobPageLeases(jdbc, leases), leases,
                 SqlDialect.of("jdbc:postgresql://shared/router"), new JobPages(new CacheKeys("en-us"), 100));
     }
 
