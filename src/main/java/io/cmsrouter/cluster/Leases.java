@@ -1,8 +1,6 @@
 package io.cmsrouter.cluster;
 
 import io.cmsrouter.store.SqlDialect;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +8,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.annotation.DependsOn;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -20,9 +21,9 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Work is claimed, not owned. An execution (with its job pages and scheduled retries) and a downstream notification
@@ -33,24 +34,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * The leases this instance holds are also kept here, in memory: only those are renewed, so work this instance lost
  * track of (a release that failed) is never kept from the others. Tasks that one instance of the cluster runs at a
- * time ({@link TaskLeases}) and bulk jobs' pages ({@code JobProgress}) are held the same way.
+ * time ({@link TaskLeases}) and bulk jobs' pages ({@code JobProgress}) are held the same way; what an instance held
+ * before it started, or holds when it stops, is {@link StaleLeases}' business.
  */
 @Component("leases")
+@DependsOn("staleLeases") // what an earlier run of this instance held is free before anything is claimed
 public class Leases {
     private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
     /** A row nobody holds, or whose holder let its lease expire; the argument is now. */
     public static final String FREE = "(leased_by is null or lease_until < ?)";
-    private static final int CHUNK = 500;
-    /** Every table whose rows are leased. */
-    private static final List<String> LEASED = List.of("execution", "notification", "cluster_task", "job_page");
+    /**
+     * Keys per renewal or release statement. H2 checks each row it finds against the whole "in (?, ...)" list again,
+     * so a statement costs rows times keys: with 500 a heartbeat renewing a backlog of thousands took a tenth of the
+     * CPU under load.
+     */
+    private static final int CHUNK = 100;
 
     private final JdbcTemplate jdbc;
     private final SqlDialect dialect;
     private final InstanceId self;
     private final Duration duration;
     private final Duration heartbeat;
-    private final Set<Object> executions = ConcurrentHashMap.newKeySet();
-    private final Set<Object> notifications = ConcurrentHashMap.newKeySet();
+    /** What this instance holds, and until when as far as it knows (a lease taken or last renewed). */
+    private final Map<Object, Instant> executions = new ConcurrentHashMap<>();
+    private final Map<Object, Instant> notifications = new ConcurrentHashMap<>();
 
     public Leases(JdbcTemplate jdbc, SqlDialect dialect, InstanceId self,
                   @Value("${router.cluster.lease-duration}") Duration duration,
@@ -66,66 +73,6 @@ public class Leases {
         this.heartbeat = heartbeat;
     }
 
-    /**
-     * Leases left by an earlier run of this process are void: in embedded H2 all of them (only one process opens it),
-     * in a shared database those in this instance's name (a restart under a fixed router.instance-id). Unless a
-     * router under that name is still alive: then this one refuses to start rather than take its work.
-     */
-    @PostConstruct
-    void dropStale() throws InterruptedException {
-        if (dialect.shared()) {
-            refuseTwin();
-        }
-        int dropped = dialect.shared() ? releaseEverywhere("leased_by = ?", self.id())
-                : releaseEverywhere("leased_by is not null");
-        if (dropped > 0) {
-            LOG.info("{} leases left by an earlier run were given back", dropped);
-        }
-    }
-
-    /**
-     * A heartbeat under this name within the last intervals may be this router's own before a quick restart, or a
-     * twin's: a twin beats again within two intervals.
-     */
-    private void refuseTwin() throws InterruptedException {
-        Timestamp first = lastBeat();
-        if (first == null || first.toInstant().isBefore(Instant.now().minus(heartbeat.multipliedBy(3)))) {
-            return;
-        }
-        LOG.info("A router named {} beat {} ago; waiting to see whether it is alive", self.id(),
-                Duration.between(first.toInstant(), Instant.now()));
-        Thread.sleep(heartbeat.multipliedBy(2).toMillis());
-        Timestamp again = lastBeat();
-        if (again != null && again.after(first)) {
-            throw new IllegalStateException("another router with router.instance-id '" + self.id() + "' is running on"
-                    + " this database (its heartbeat is current): give each router its own ROUTER_INSTANCE_ID");
-        }
-    }
-
-    private Timestamp lastBeat() {
-        List<Timestamp> beats = jdbc.queryForList("select heartbeat_at from router_instance where instance_id = ?",
-                Timestamp.class, self.id());
-        return beats.isEmpty() ? null : beats.get(0);
-    }
-
-    /** A clean shutdown (after the routes have stopped): what this instance held is free for the others at once. */
-    @PreDestroy
-    void releaseAll() {
-        try {
-            releaseEverywhere("leased_by = ?", self.id());
-        } catch (RuntimeException e) {
-            LOG.debug("Leases could not be given back at shutdown ({}); they expire", e.toString());
-        }
-    }
-
-    private int releaseEverywhere(String holders, Object... args) {
-        int released = 0;
-        for (String table : LEASED) {
-            released += jdbc.update("update " + table + " set leased_by = null, lease_until = null where " + holders, args);
-        }
-        return released;
-    }
-
     public String holder() {
         return self.id();
     }
@@ -137,7 +84,7 @@ public class Leases {
 
     /** An execution this instance records: its lease is written with it. */
     public void hold(String executionUid) {
-        executions.add(executionUid);
+        executions.put(executionUid, Instant.now().plus(duration));
     }
 
     /**
@@ -147,25 +94,62 @@ public class Leases {
     public List<UUID> claimExecutions(String candidates, Object... args) {
         // one whose lease ran out while this instance still works on it (renewals failed) is not run twice here
         return claim("execution", "uid", UUID.class, candidates, args).stream()
-                .filter(uid -> executions.add(uid.toString())).toList();
+                .filter(uid -> executions.putIfAbsent(uid.toString(), Instant.now().plus(duration)) == null).toList();
     }
 
     /** Claims the notifications a query names (it selects {@code id}; see {@link #claimExecutions}). */
     public List<Long> claimNotifications(String candidates, Object... args) {
-        return claim("notification", "id", Long.class, candidates, args).stream().filter(notifications::add).toList();
+        return claim("notification", "id", Long.class, candidates, args).stream()
+                .filter(id -> notifications.putIfAbsent(id, Instant.now().plus(duration)) == null).toList();
     }
 
     private <K> List<K> claim(String table, String key, Class<K> type, String candidates, Object... args) {
-        List<Object> all = new ArrayList<>(List.of(self.id(), until()));
-        Collections.addAll(all, args);
-        return jdbc.queryForList(dialect.returning("update " + table + " set leased_by = ?, lease_until = ? where "
-                + key + " in (" + candidates + dialect.skipLocked() + ")", key), type, all.toArray());
+        String lease = "update " + table + " set leased_by = ?, lease_until = ? where " + key + " in (";
+        if (dialect.shared()) {
+            return jdbc.queryForList(dialect.returning(lease + candidates + dialect.skipLocked() + ")", key), type,
+                    with(self.id(), with(until(), args)));
+        }
+        // H2 evaluates an update's "in (select ...)" again for every row it scans (a sweep over a backlog of thousands
+        // took half a second); the keys chosen first are leased by their index, each if still free
+        List<K> chosen = jdbc.queryForList(candidates, type, args);
+        if (chosen.isEmpty()) {
+            return chosen;
+        }
+        List<Object> leaseArgs = new ArrayList<>(List.of(self.id(), until()));
+        leaseArgs.addAll(chosen);
+        leaseArgs.add(Timestamp.from(Instant.now()));
+        return jdbc.queryForList(dialect.returning(lease + marks(chosen.size()) + ") and " + FREE, key), type,
+                leaseArgs.toArray());
     }
 
-    /** Gives an execution's lease back once its run has settled, or when it could not be queued. */
+    /**
+     * Gives an execution's lease back when its run has ended, or when it could not be queued; nothing to do when its
+     * settlement gave it back already ({@link #releaseWithCommit}).
+     */
     public void release(@ExchangeProperty("executionUid") String executionUid) {
-        executions.remove(executionUid);
-        releaseRow("execution", Map.of("uid", UUID.fromString(executionUid)));
+        if (executions.remove(executionUid) != null) {
+            releaseRow("execution", Map.of("uid", UUID.fromString(executionUid)));
+        }
+    }
+
+    /**
+     * Gives an execution's lease back in the caller's transaction (its settlement), so the run's end costs no
+     * transaction of its own. If that transaction rolls back, the lease is held again and {@link #release} gives it
+     * back. It leaves the held set first: a claim made between the commit and a later removal would be dropped as
+     * this instance's own, and its lease left to expire.
+     */
+    public void releaseWithCommit(@ExchangeProperty("executionUid") String executionUid) {
+        Instant held = executions.remove(executionUid);
+        jdbc.update("update execution set leased_by = null, lease_until = null where uid = ? and leased_by = ?",
+                UUID.fromString(executionUid), self.id());
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED && held != null) {
+                    executions.put(executionUid, held);
+                }
+            }
+        });
     }
 
     /**
@@ -216,21 +200,23 @@ public class Leases {
         if (ids.isEmpty()) {
             return;
         }
-        notifications.removeAll(ids);
+        notifications.keySet().removeAll(ids);
         inChunks(new ArrayList<Object>(ids), chunk -> jdbc.update("update notification set leased_by = null,"
                 + " lease_until = null where leased_by = ? and id in (" + marks(chunk.size()) + ")", with(self.id(), chunk)));
     }
 
     /**
-     * Renews every lease this instance is working under (routes/cluster.camel.yaml, with each heartbeat). A failure
-     * is logged and the next heartbeat tries again; the leases last {@code router.cluster.lease-duration}.
+     * Renews the leases this instance is working under (routes/cluster.camel.yaml, with each heartbeat), those taken
+     * or renewed more than half a heartbeat ago: work taken since is mostly done before the next heartbeat and costs
+     * no renewal (under load, renewing the queue's thousands every heartbeat took a tenth of the CPU), and longer work
+     * is renewed with every heartbeat. A failure is logged and the next heartbeat tries again.
      */
     public void renew() {
-        Timestamp until = until();
+        Instant until = Instant.now().plus(duration);
+        Instant due = until.minus(heartbeat.dividedBy(2));
         try {
-            renewHeld("execution", "uid", executions.stream().map(uid -> (Object) UUID.fromString((String) uid)).toList(),
-                    until);
-            renewHeld("notification", "id", List.copyOf(notifications), until);
+            renewHeld("execution", "uid", executions, due, until, uid -> UUID.fromString((String) uid));
+            renewHeld("notification", "id", notifications, due, until, id -> id);
         } catch (RuntimeException e) {
             LOG.warn("Leases could not be renewed ({}); tried again with the next heartbeat", e.toString());
         }
@@ -241,8 +227,18 @@ public class Leases {
         executions.remove(executionUid);
     }
 
-    void renewHeld(String table, String key, List<Object> held, Timestamp until) {
-        inChunks(held, chunk -> jdbc.update("update " + table + " set lease_until = ? where leased_by = ? and " + key
+    private void renewHeld(String table, String key, Map<Object, Instant> held, Instant due, Instant until,
+                           Function<Object, Object> column) {
+        List<Object> renewing = held.entrySet().stream().filter(e -> e.getValue().isBefore(due)).map(Map.Entry::getKey)
+                .toList();
+        renewRows(table, key, renewing.stream().map(column).toList(), Timestamp.from(until));
+        // what was given back meanwhile is not held again
+        renewing.forEach(k -> held.computeIfPresent(k, (same, before) -> until));
+    }
+
+    /** Renews the leases of these rows that this instance holds. */
+    void renewRows(String table, String key, List<Object> keys, Timestamp until) {
+        inChunks(keys, chunk -> jdbc.update("update " + table + " set lease_until = ? where leased_by = ? and " + key
                 + " in (" + marks(chunk.size()) + ")", with(until, with(self.id(), chunk))));
     }
 

@@ -56,7 +56,7 @@ public class TaskLeases {
     /** Renews the tasks this instance holds (routes/cluster.camel.yaml, with each heartbeat). */
     public void renew() {
         try {
-            leases.renewHeld("cluster_task", "name", List.copyOf(held), leases.until());
+            leases.renewRows("cluster_task", "name", List.copyOf(held), leases.until());
         } catch (RuntimeException e) {
             LOG.warn("Task leases could not be renewed ({}); tried again with the next heartbeat", e.toString());
         }
