@@ -1,6 +1,7 @@
 package io.cmsrouter.cluster;
 
 import io.cmsrouter.store.SqlDialect;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -42,7 +44,9 @@ import java.util.function.Function;
 public class Leases {
     private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
     /** A row nobody holds, or whose holder let its lease expire; the argument is now. */
-    public static final String FREE = "(leased_by is null or lease_until < ?)";
+    private static final String FREE = "(leased_by is null or lease_until < ?)";
+    /** Exchange property: the execution's settlement gave its lease back when it committed. */
+    public static final String LEASE_GIVEN_BACK = "leaseGivenBack";
     /**
      * Keys per renewal or release statement. H2 checks each row it finds against the whole "in (?, ...)" list again,
      * so a statement costs rows times keys: with 500 a heartbeat renewing a backlog of thousands took a tenth of the
@@ -58,6 +62,8 @@ public class Leases {
     /** What this instance holds, and until when as far as it knows (a lease taken or last renewed). */
     private final Map<Object, Instant> executions = new ConcurrentHashMap<>();
     private final Map<Object, Instant> notifications = new ConcurrentHashMap<>();
+    /** Executions held here that a claim here leased again (see {@link #release}). */
+    private final Set<Object> reclaimed = ConcurrentHashMap.newKeySet();
 
     public Leases(JdbcTemplate jdbc, SqlDialect dialect, InstanceId self,
                   @Value("${router.cluster.lease-duration}") Duration duration,
@@ -88,66 +94,87 @@ public class Leases {
     }
 
     /**
-     * Claims up to {@code limit} of the executions a query names and returns those now held. {@code candidates}
-     * selects {@code uid} from execution, includes {@link #FREE} and ends in {@code order by ... limit ?}.
+     * Claims up to {@code limit} executions, in {@code order}, that meet {@code condition} (SQL over table
+     * execution, qualified by its name where needed, with {@code args} for its marks) and that nobody holds; returns
+     * those now held. One whose lease ran out while this instance still works on it (its renewals failed) is not run
+     * twice here.
      */
-    public List<UUID> claimExecutions(String candidates, Object... args) {
-        // one whose lease ran out while this instance still works on it (renewals failed) is not run twice here
-        return claim("execution", "uid", UUID.class, candidates, args).stream()
-                .filter(uid -> executions.putIfAbsent(uid.toString(), Instant.now().plus(duration)) == null).toList();
+    public List<UUID> claimExecutions(String condition, String order, int limit, Object... args) {
+        Instant until = Instant.now().plus(duration);
+        List<UUID> held = new ArrayList<>();
+        for (UUID uid : claim("execution", "uid", UUID.class, condition, order, limit, until, args)) {
+            if (executions.putIfAbsent(uid.toString(), until) == null) {
+                held.add(uid);
+            } else {
+                // its lease is this instance's again, over a run under way or one ending now: see release
+                reclaimed.add(uid.toString());
+            }
+        }
+        return held;
     }
 
-    /** Claims the notifications a query names (it selects {@code id}; see {@link #claimExecutions}). */
-    public List<Long> claimNotifications(String candidates, Object... args) {
-        return claim("notification", "id", Long.class, candidates, args).stream()
-                .filter(id -> notifications.putIfAbsent(id, Instant.now().plus(duration)) == null).toList();
+    /** Claims notifications as {@link #claimExecutions} claims executions. */
+    public List<Long> claimNotifications(String condition, String order, int limit, Object... args) {
+        Instant until = Instant.now().plus(duration);
+        return claim("notification", "id", Long.class, condition, order, limit, until, args).stream()
+                .filter(id -> notifications.putIfAbsent(id, until) == null).toList();
     }
 
-    private <K> List<K> claim(String table, String key, Class<K> type, String candidates, Object... args) {
+    private <K> List<K> claim(String table, String key, Class<K> type, String condition, String order, int limit,
+                              Instant until, Object... args) {
+        Timestamp now = Timestamp.from(Instant.now());
+        String free = " and " + FREE;
+        String candidates = "select " + key + " from " + table + " where " + condition + free + " order by " + order
+                + " limit ?";
         String lease = "update " + table + " set leased_by = ?, lease_until = ? where " + key + " in (";
+        Object[] leaseArgs = {self.id(), Timestamp.from(until)};
         if (dialect.shared()) {
             return jdbc.queryForList(dialect.returning(lease + candidates + dialect.skipLocked() + ")", key), type,
-                    with(self.id(), with(until(), args)));
+                    concat(leaseArgs, args, new Object[] {now, limit}));
         }
         // H2 evaluates an update's "in (select ...)" again for every row it scans (a sweep over a backlog of thousands
-        // took half a second); the keys chosen first are leased by their index, each if still free
-        List<K> chosen = jdbc.queryForList(candidates, type, args);
-        if (chosen.isEmpty()) {
-            return chosen;
-        }
-        List<Object> leaseArgs = new ArrayList<>(List.of(self.id(), until()));
-        leaseArgs.addAll(chosen);
-        leaseArgs.add(Timestamp.from(Instant.now()));
-        return jdbc.queryForList(dialect.returning(lease + marks(chosen.size()) + ") and " + FREE, key), type,
-                leaseArgs.toArray());
+        // took half a second): the keys are chosen first, then leased by key if they still meet the condition
+        List<Object> chosen = new ArrayList<>(jdbc.queryForList(candidates, type, concat(args, new Object[] {now, limit})));
+        List<K> claimed = new ArrayList<>();
+        inChunks(chosen, chunk -> claimed.addAll(jdbc.queryForList(dialect.returning(lease + marks(chunk.size())
+                + ") and " + condition + free, key), type, concat(leaseArgs, chunk.toArray(), args, new Object[] {now}))));
+        return claimed;
     }
 
     /**
-     * Gives an execution's lease back when its run has ended, or when it could not be queued; nothing to do when its
-     * settlement gave it back already ({@link #releaseWithCommit}).
+     * Gives an execution's lease back when its run has ended, or when it could not be queued. When its settlement
+     * gave it back already ({@code givenBack}, see {@link #releaseWithCommit}) only this instance's note of it goes,
+     * unless a claim here took the lease again meanwhile (then it would be held, unrenewed, until it expired).
      */
-    public void release(@ExchangeProperty("executionUid") String executionUid) {
-        if (executions.remove(executionUid) != null) {
+    public void release(@ExchangeProperty("executionUid") String executionUid,
+                        @ExchangeProperty(LEASE_GIVEN_BACK) Boolean givenBack) {
+        boolean claimedAgain = reclaimed.remove(executionUid);
+        if (executions.remove(executionUid) != null && (!Boolean.TRUE.equals(givenBack) || claimedAgain)) {
             releaseRow("execution", Map.of("uid", UUID.fromString(executionUid)));
         }
     }
 
+    /** {@link #release} of a lease this instance still has in the database (for Java callers; routes call release). */
+    public void releaseHeld(String executionUid) {
+        release(executionUid, false);
+    }
+
     /**
      * Gives an execution's lease back in the caller's transaction (its settlement), so the run's end costs no
-     * transaction of its own. If that transaction rolls back, the lease is held again and {@link #release} gives it
-     * back. It leaves the held set first: a claim made between the commit and a later removal would be dropped as
-     * this instance's own, and its lease left to expire.
+     * transaction of its own; once that commits, the exchange says so ({@value #LEASE_GIVEN_BACK}) to
+     * {@link #release}, which follows. The execution stays in this instance's held map until then, so a claim here
+     * meanwhile does not run it a second time beside the end of this run.
      */
-    public void releaseWithCommit(@ExchangeProperty("executionUid") String executionUid) {
-        Instant held = executions.remove(executionUid);
+    public void releaseWithCommit(@ExchangeProperty("executionUid") String executionUid, Exchange exchange) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return; // no transaction to join: release, after the run, gives it back on its own
+        }
         jdbc.update("update execution set leased_by = null, lease_until = null where uid = ? and leased_by = ?",
                 UUID.fromString(executionUid), self.id());
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
-            public void afterCompletion(int status) {
-                if (status != STATUS_COMMITTED && held != null) {
-                    executions.put(executionUid, held);
-                }
+            public void afterCommit() {
+                exchange.setProperty(LEASE_GIVEN_BACK, true);
             }
         });
     }
@@ -202,7 +229,7 @@ public class Leases {
         }
         notifications.keySet().removeAll(ids);
         inChunks(new ArrayList<Object>(ids), chunk -> jdbc.update("update notification set leased_by = null,"
-                + " lease_until = null where leased_by = ? and id in (" + marks(chunk.size()) + ")", with(self.id(), chunk)));
+                + " lease_until = null where leased_by = ? and id in (" + marks(chunk.size()) + ")", concat(new Object[] {self.id()}, chunk.toArray())));
     }
 
     /**
@@ -239,7 +266,7 @@ public class Leases {
     /** Renews the leases of these rows that this instance holds. */
     void renewRows(String table, String key, List<Object> keys, Timestamp until) {
         inChunks(keys, chunk -> jdbc.update("update " + table + " set lease_until = ? where leased_by = ? and " + key
-                + " in (" + marks(chunk.size()) + ")", with(until, with(self.id(), chunk))));
+                + " in (" + marks(chunk.size()) + ")", concat(new Object[] {until, self.id()}, chunk.toArray())));
     }
 
     private static void inChunks(List<Object> keys, java.util.function.Consumer<List<Object>> update) {
@@ -252,17 +279,11 @@ public class Leases {
         return String.join(", ", Collections.nCopies(n, "?"));
     }
 
-    private static Object[] with(Object first, Collection<?> rest) {
-        List<Object> all = new ArrayList<>(rest.size() + 1);
-        all.add(first);
-        all.addAll(rest);
-        return all.toArray();
-    }
-
-    private static Object[] with(Object first, Object[] rest) {
-        List<Object> all = new ArrayList<>(rest.length + 1);
-        all.add(first);
-        Collections.addAll(all, rest);
+    private static Object[] concat(Object[]... parts) {
+        List<Object> all = new ArrayList<>();
+        for (Object[] part : parts) {
+            Collections.addAll(all, part);
+        }
         return all.toArray();
     }
 }

@@ -61,9 +61,8 @@ public class Deliveries {
             return List.of();
         }
         Timestamp now = now();
-        List<Long> claimed = leases.claimNotifications("select id from notification where target = ?"
-                + " and status = 'pending' and (next_attempt_at is null or next_attempt_at <= ?) and " + Leases.FREE
-                + " order by id limit ?", target, now, now, sendable);
+        List<Long> claimed = leases.claimNotifications("target = ? and status = 'pending'"
+                + " and (next_attempt_at is null or next_attempt_at <= ?)", "id", sendable, target, now);
         exchange.setProperty(CLAIMED, claimed);
         if (claimed.isEmpty()) {
             return List.of();

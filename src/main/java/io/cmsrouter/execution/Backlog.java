@@ -60,8 +60,7 @@ public class Backlog {
         }
         Timestamp now = Timestamp.from(Instant.now());
         // time-ordered uids: sorted, the oldest is handed over first
-        return leases.claimExecutions("select uid from execution where " + DUE + " and " + Leases.FREE
-                + " order by created_at limit ?", now, now, room).stream().map(UUID::toString).sorted().toList();
+        return leases.claimExecutions(DUE, "created_at", room, now).stream().map(UUID::toString).sorted().toList();
     }
 
     private int queued() {

@@ -55,10 +55,9 @@ public class RetrySchedule {
      */
     public List<RetryRun> due() {
         Timestamp now = Timestamp.from(Instant.now());
-        List<UUID> executions = leases.claimExecutions("select e.uid from execution e where e.status = 'retrying' and "
-                + Leases.FREE + " and exists (select 1 from execution_item i where i.execution_uid = e.uid"
-                + " and i.status = 'pending' and i.next_attempt_at <= ?) order by e.created_at limit ?", now, now,
-                pageSize);
+        List<UUID> executions = leases.claimExecutions("status = 'retrying' and exists (select 1 from execution_item i"
+                + " where i.execution_uid = execution.uid and i.status = 'pending' and i.next_attempt_at <= ?)",
+                "created_at", pageSize, now);
         List<RetryRun> runs = new ArrayList<>();
         for (UUID uid : executions) {
             List<WorkItem> items = jdbc.query("select i.type, i.content_type_uid, i.uid, i.locale, i.environment,"
@@ -67,14 +66,14 @@ public class RetrySchedule {
                             + " order by i.next_attempt_at limit ?", (rs, n) -> workItem(rs), uid, now, pageSize);
             if (items.isEmpty()) {
                 // an operator's retry or a settlement took them meanwhile
-                leases.release(uid.toString());
+                leases.releaseHeld(uid.toString());
                 continue;
             }
             try {
                 runs.add(run(uid, items));
             } catch (RuntimeException e) {
                 // an execution that cannot be rebuilt must not hold its lease, nor the other due runs back
-                leases.release(uid.toString());
+                leases.releaseHeld(uid.toString());
                 LOG.warn("Execution {}: its scheduled retry could not be prepared: {}", uid, e.toString());
             }
         }

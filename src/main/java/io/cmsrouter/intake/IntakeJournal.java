@@ -178,7 +178,7 @@ public class IntakeJournal {
         if (!entry.done().cancel(false) && !entry.done().isCompletedExceptionally()) {
             Recorded recorded = entry.done().join();
             if (!recorded.duplicate()) {
-                leases.release(recorded.uid());
+                leases.releaseHeld(recorded.uid());
             }
         }
     }
@@ -229,7 +229,7 @@ public class IntakeJournal {
             batchSizes.record(batch.size());
         } catch (RuntimeException | Error failed) {
             // whatever was committed after all is left to the sweep
-            recorded.stream().filter(r -> !r.duplicate()).forEach(r -> leases.release(r.uid()));
+            recorded.stream().filter(r -> !r.duplicate()).forEach(r -> leases.releaseHeld(r.uid()));
             if (failed instanceof Error error) {
                 throw error;
             }
@@ -246,7 +246,7 @@ public class IntakeJournal {
         for (int i = 0; i < batch.size(); i++) {
             Recorded r = recorded.get(i);
             if (!batch.get(i).done().complete(r) && !r.duplicate()) {
-                leases.release(r.uid());
+                leases.releaseHeld(r.uid());
             }
         }
     }
