@@ -1,5 +1,6 @@
 package io.cmsrouter;
 
+import io.cmsrouter.common.InvalidSettingsException;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -26,15 +27,16 @@ class StartupSafetyTest {
     @Test
     void refusesToStartWithoutAnAdminToken() {
         assertThatThrownBy(() -> start("--router.admin-token=").close())
-                .hasStackTraceContaining("router.admin-token (ROUTER_ADMIN_TOKEN) is not set");
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().startsWith("router.admin-token (ROUTER_ADMIN_TOKEN) is not set"));
     }
 
     @Test
     void refusesToStartWithAMisconfiguredDownstreamTarget() {
         assertThatThrownBy(() -> start("--router.admin-token=t", "--router.targets[0].name=cdn",
                 "--router.targets[0].url=https://purge.example.com", "--router.targets[0].channels[0]=*").close())
-                .hasStackTraceContaining("Downstream targets are misconfigured")
-                .hasStackTraceContaining("router.targets[0] (cdn).secret must be whsec_");
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().startsWith("router.targets[0] (cdn).secret must be whsec_"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.cmsrouter.downstream;
 
+import io.cmsrouter.common.InvalidSettingsException;
 import io.cmsrouter.common.ConflictException;
 import io.cmsrouter.common.NotFoundException;
 import io.cmsrouter.retry.Failures;
@@ -47,7 +48,7 @@ public class Targets {
     public Targets(DownstreamProperties properties, OAuth2Tokens tokens, Channels channels, TargetStates states) {
         List<String> problems = properties.problems();
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("Downstream targets are misconfigured:\n  - " + String.join("\n  - ", problems));
+            throw new InvalidSettingsException(problems);
         }
         this.tokens = tokens;
         this.channels = channels;

@@ -34,8 +34,13 @@ public class StorageConfiguration {
     }
 
     private static String url(DataSourceProperties properties, String dataDir) {
-        if (properties.getUrl() != null && !properties.getUrl().isBlank()) {
-            return properties.getUrl();
+        return url(properties.getUrl(), dataDir);
+    }
+
+    /** The database's JDBC URL: {@code spring.datasource.url} if set, else embedded H2 under the data dir. */
+    public static String url(String configured, String dataDir) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
         }
         Path database = Path.of(dataDir).toAbsolutePath().normalize().resolve("db").resolve("router");
         return "jdbc:h2:file:" + database + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=" + WRITE_DELAY_MS;
