@@ -103,11 +103,17 @@ public class Leases {
         Instant until = Instant.now().plus(duration);
         List<UUID> held = new ArrayList<>();
         for (UUID uid : claim("execution", "uid", UUID.class, condition, order, limit, until, args)) {
-            if (executions.putIfAbsent(uid.toString(), until) == null) {
+            boolean[] fresh = {false};
+            // atomic with release: its lease is this instance's again, over a run under way or one ending now
+            executions.compute(uid.toString(), (key, before) -> {
+                fresh[0] = before == null;
+                if (before != null) {
+                    reclaimed.add(key);
+                }
+                return before != null ? before : until;
+            });
+            if (fresh[0]) {
                 held.add(uid);
-            } else {
-                // its lease is this instance's again, over a run under way or one ending now: see release
-                reclaimed.add(uid.toString());
             }
         }
         return held;
@@ -136,8 +142,14 @@ public class Leases {
         // took half a second): the keys are chosen first, then leased by key if they still meet the condition
         List<Object> chosen = new ArrayList<>(jdbc.queryForList(candidates, type, concat(args, new Object[] {now, limit})));
         List<K> claimed = new ArrayList<>();
-        inChunks(chosen, chunk -> claimed.addAll(jdbc.queryForList(dialect.returning(lease + marks(chunk.size())
-                + ") and " + condition + free, key), type, concat(leaseArgs, chunk.toArray(), args, new Object[] {now}))));
+        try {
+            inChunks(chosen, chunk -> claimed.addAll(jdbc.queryForList(dialect.returning(lease + marks(chunk.size())
+                    + ") and " + condition + free, key), type, concat(leaseArgs, chunk.toArray(), args, new Object[] {now}))));
+        } catch (RuntimeException e) {
+            // the chunks leased before the failure are nobody's work: free again rather than held until they expire
+            freeRows(table, key, new ArrayList<>(claimed));
+            throw e;
+        }
         return claimed;
     }
 
@@ -148,8 +160,12 @@ public class Leases {
      */
     public void release(@ExchangeProperty("executionUid") String executionUid,
                         @ExchangeProperty(LEASE_GIVEN_BACK) Boolean givenBack) {
-        boolean claimedAgain = reclaimed.remove(executionUid);
-        if (executions.remove(executionUid) != null && (!Boolean.TRUE.equals(givenBack) || claimedAgain)) {
+        boolean[] inDatabase = {false};
+        executions.computeIfPresent(executionUid, (key, until) -> {
+            inDatabase[0] = reclaimed.remove(key) || !Boolean.TRUE.equals(givenBack);
+            return null;
+        });
+        if (inDatabase[0]) {
             releaseRow("execution", Map.of("uid", UUID.fromString(executionUid)));
         }
     }
@@ -224,12 +240,15 @@ public class Leases {
 
     /** Gives notifications' leases back after their delivery route has been through them. */
     public void releaseNotifications(Collection<Long> ids) {
-        if (ids.isEmpty()) {
-            return;
-        }
         notifications.keySet().removeAll(ids);
-        inChunks(new ArrayList<Object>(ids), chunk -> jdbc.update("update notification set leased_by = null,"
-                + " lease_until = null where leased_by = ? and id in (" + marks(chunk.size()) + ")", concat(new Object[] {self.id()}, chunk.toArray())));
+        freeRows("notification", "id", new ArrayList<>(ids));
+    }
+
+    /** Gives back the leases of these rows that this instance holds. */
+    private void freeRows(String table, String key, List<Object> keys) {
+        inChunks(keys, chunk -> jdbc.update("update " + table + " set leased_by = null, lease_until = null where"
+                + " leased_by = ? and " + key + " in (" + marks(chunk.size()) + ")",
+                concat(new Object[] {self.id()}, chunk.toArray())));
     }
 
     /**

@@ -60,19 +60,19 @@ public class RetrySchedule {
                 "created_at", pageSize, now);
         List<RetryRun> runs = new ArrayList<>();
         for (UUID uid : executions) {
-            List<WorkItem> items = jdbc.query("select i.type, i.content_type_uid, i.uid, i.locale, i.environment,"
-                            + " i.environment_uid, i.action, i.version, i.title, i.event_time from execution_item i"
-                            + " where i.execution_uid = ? and i.status = 'pending' and i.next_attempt_at <= ?"
-                            + " order by i.next_attempt_at limit ?", (rs, n) -> workItem(rs), uid, now, pageSize);
-            if (items.isEmpty()) {
-                // an operator's retry or a settlement took them meanwhile
-                leases.releaseHeld(uid.toString());
-                continue;
-            }
             try {
+                List<WorkItem> items = jdbc.query("select i.type, i.content_type_uid, i.uid, i.locale, i.environment,"
+                        + " i.environment_uid, i.action, i.version, i.title, i.event_time from execution_item i"
+                        + " where i.execution_uid = ? and i.status = 'pending' and i.next_attempt_at <= ?"
+                        + " order by i.next_attempt_at limit ?", (rs, n) -> workItem(rs), uid, now, pageSize);
+                if (items.isEmpty()) {
+                    // an operator's retry or a settlement took them meanwhile
+                    leases.releaseHeld(uid.toString());
+                    continue;
+                }
                 runs.add(run(uid, items));
             } catch (RuntimeException e) {
-                // an execution that cannot be rebuilt must not hold its lease, nor the other due runs back
+                // an execution that cannot be read or rebuilt must not hold its lease, nor the other due runs back
                 leases.releaseHeld(uid.toString());
                 LOG.warn("Execution {}: its scheduled retry could not be prepared: {}", uid, e.toString());
             }

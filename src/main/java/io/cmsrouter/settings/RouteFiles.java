@@ -1,74 +1,89 @@
 package io.cmsrouter.settings;
 
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The route files {@code camel.main.routes-include-pattern} names on disk ({@code file:} patterns such as
- * {@code file:routes/*.camel.yaml}, relative to the working directory), checked before Camel loads them: that there
- * are some, that each can be read, and that each is YAML, with the file, line and column of the first syntax error.
- * Classpath patterns are left to Camel.
+ * The route files {@code camel.main.routes-include-pattern} names on disk ({@code file:} patterns, Ant-style as
+ * Camel reads them: {@code file:routes/*.camel.yaml}, {@code file:routes/**}{@code /*.yaml}), checked before Camel
+ * loads them: that there are some, that each can be read, and that each is YAML, with the file, line and column of
+ * the first syntax error. Classpath patterns are left to Camel.
  */
 final class RouteFiles {
+    private static final String SETTING = "camel.main.routes-include-pattern (CAMEL_MAIN_ROUTES_INCLUDE_PATTERN)";
+
     private RouteFiles() {
     }
 
     static List<String> problems(String includePattern) {
-        List<String> problems = new ArrayList<>();
+        List<String> patterns = new ArrayList<>();
         for (String pattern : includePattern.split(",")) {
-            pattern = pattern.trim();
-            if (pattern.startsWith("file:")) {
-                problems.addAll(checkFiles(pattern));
+            if (!pattern.isBlank()) {
+                patterns.add(pattern.trim());
             }
         }
-        return problems;
-    }
-
-    private static List<String> checkFiles(String pattern) {
-        Path glob = Path.of(pattern.substring("file:".length()));
-        Path dir = glob.getParent() == null ? Path.of("") : glob.getParent();
-        String setting = "camel.main.routes-include-pattern (" + pattern + ")";
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> matches = Files.newDirectoryStream(dir, glob.getFileName().toString())) {
-            matches.forEach(files::add);
-        } catch (IOException e) {
-            return List.of(setting + ": the directory " + dir.toAbsolutePath() + " cannot be read (" + e + ")");
-        }
-        if (files.isEmpty()) {
-            return List.of(setting + ": no route file matches it in " + dir.toAbsolutePath());
+        if (patterns.isEmpty()) {
+            return List.of(SETTING + " is empty: the router would start without its routes");
         }
         List<String> problems = new ArrayList<>();
-        for (Path file : files.stream().sorted().toList()) {
-            problem(file).ifPresent(problems::add);
+        List<Resource> files = new ArrayList<>();
+        boolean onlyFiles = true;
+        for (String pattern : patterns) {
+            if (!pattern.startsWith("file:")) {
+                onlyFiles = false;
+                continue;
+            }
+            try {
+                for (Resource file : new PathMatchingResourcePatternResolver().getResources(pattern)) {
+                    if (file.exists()) {
+                        files.add(file);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                problems.add(SETTING + " " + pattern + " cannot be read: " + e.getMessage());
+            }
         }
+        if (onlyFiles && files.isEmpty() && problems.isEmpty()) {
+            problems.add(SETTING + " " + includePattern + ": no route file matches it (relative paths start at "
+                    + java.nio.file.Path.of("").toAbsolutePath() + ")");
+        }
+        files.stream().map(RouteFiles::problem).flatMap(Optional::stream).forEach(problems::add);
         return problems;
     }
 
-    /** What is wrong with one route file: unreadable, or not YAML (where). */
-    static Optional<String> problem(Path file) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(reader).forEach(document -> { });
+    /** What is wrong with one route file: unreadable, or not YAML (where). Syntax only: Camel checks the rest. */
+    static Optional<String> problem(Resource file) {
+        String name = name(file);
+        try (Reader reader = new InputStreamReader(file.getInputStream(), StandardCharsets.UTF_8)) {
+            new Yaml(new LoaderOptions()).parse(reader).forEach(event -> { });
             return Optional.empty();
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String where = mark == null ? "" : " line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
-            return Optional.of(file + where + ": not valid YAML: " + e.getProblem()
+            return Optional.of(name + where + ": not valid YAML: " + e.getProblem()
                     + (e.getContext() == null ? "" : " (" + e.getContext() + ")"));
         } catch (IOException | RuntimeException e) {
-            return Optional.of(file + " cannot be read: " + e.getMessage());
+            return Optional.of(name + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static String name(Resource file) {
+        try {
+            return file.getFile().getPath();
+        } catch (IOException notAFile) {
+            return file.getDescription();
         }
     }
 }

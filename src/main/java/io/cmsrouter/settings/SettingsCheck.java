@@ -3,7 +3,6 @@ package io.cmsrouter.settings;
 import io.cmsrouter.common.InvalidSettingsException;
 import io.cmsrouter.downstream.DownstreamProperties;
 import io.cmsrouter.security.AdminToken;
-import io.cmsrouter.store.StorageConfiguration;
 import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -12,12 +11,8 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * Checks, before anything starts, the settings the router cannot run without, and reports every problem at once
@@ -46,11 +41,17 @@ public class SettingsCheck implements ApplicationListener<ApplicationPreparedEve
                     + " route files");
         }
         List<String> problems = new ArrayList<>();
-        AdminToken.problem(env.getProperty("router.admin-token", ""),
-                env.getProperty("router.admin-token-required", Boolean.class, true)).ifPresent(problems::add);
+        String required = env.getProperty("router.admin-token-required", "true").trim();
+        if (!required.equalsIgnoreCase("true") && !required.equalsIgnoreCase("false")) {
+            problems.add("router.admin-token-required must be true or false");
+        } else {
+            AdminToken.problem(env.getProperty("router.admin-token", ""), Boolean.parseBoolean(required))
+                    .ifPresent(problems::add);
+        }
         problems.addAll(targets(env));
         problems.addAll(RouteFiles.problems(env.getProperty("camel.main.routes-include-pattern", "")));
-        problems.addAll(database(env));
+        // read once: a placeholder such as ${random.uuid} gives another value each time
+        problems.addAll(DatabaseCheck.problems(env, env.getProperty("router.data-dir")));
         return problems;
     }
 
@@ -58,45 +59,10 @@ public class SettingsCheck implements ApplicationListener<ApplicationPreparedEve
         try {
             return Binder.get(env).bindOrCreate("router", Bindable.of(DownstreamProperties.class)).problems();
         } catch (BindException e) {
+            // the value itself is not repeated: it may be a credential
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return List.of(e.getProperty() == null ? e.getMessage()
-                    : e.getProperty().getName() + " (" + e.getProperty().getValue() + ") cannot be read: "
-                    + cause.getMessage());
+            String where = (e.getProperty() != null ? e.getProperty().getName() : e.getName()).toString();
+            return List.of(where + " cannot be read: " + cause.getMessage());
         }
-    }
-
-    /** Opens the database once and closes it: a URL, a server or credentials that do not work are said here. */
-    private static List<String> database(ConfigurableEnvironment env) {
-        String configured = env.getProperty("spring.datasource.url", "");
-        String url = StorageConfiguration.url(configured, env.getProperty("router.data-dir"));
-        Properties login = new Properties();
-        login.setProperty("user", env.getProperty("spring.datasource.username", ""));
-        login.setProperty("password", env.getProperty("spring.datasource.password", ""));
-        if (url.startsWith("jdbc:postgresql:")) {
-            login.setProperty("loginTimeout", "10");
-        }
-        if (url.startsWith("jdbc:h2:")) {
-            // a database H2 cannot create is reported here, not in a stack trace H2 prints on its own
-            url += ";TRACE_LEVEL_FILE=0";
-        }
-        try (Connection ignored = DriverManager.getConnection(url, login)) {
-            return List.of();
-        } catch (SQLException e) {
-            String setting = configured.isBlank()
-                    ? "router.data-dir (ROUTER_DATA_DIR) " + env.getProperty("router.data-dir")
-                    : "spring.datasource.url (SPRING_DATASOURCE_URL) " + withoutParameters(url);
-            // H2's 90020: the file is locked by another process
-            String hint = e.getErrorCode() == 90020 ? " (is another router running on this data dir?)" : "";
-            return List.of(setting + ": the database cannot be opened: " + firstLine(e.getMessage()) + hint);
-        }
-    }
-
-    /** Parameters may hold a password. */
-    private static String withoutParameters(String url) {
-        return url.replaceAll("[?;].*", "");
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "(no message)" : message.lines().findFirst().orElse("").trim();
     }
 }

@@ -28,11 +28,27 @@ class RouteFilesTest {
     }
 
     @Test
-    void aPatternMatchingNothingIsAProblem() {
-        assertThat(RouteFiles.problems("file:" + dir + "/*.camel.yaml")).containsExactly(
-                "camel.main.routes-include-pattern (file:" + dir + "/*.camel.yaml): no route file matches it in " + dir);
+    void antStylePatternsAndListsAreReadAsCamelReadsThem() throws Exception {
+        Path nested = Files.createDirectories(dir.resolve("team/a"));
+        Path bad = Files.writeString(nested.resolve("x.camel.yaml"), "- route:\n    id: broken\n      from: direct:x\n");
+
+        assertThat(RouteFiles.problems("file:" + dir + "/**/*.camel.yaml")).singleElement().asString()
+                .startsWith(bad + " line 3, column 11: not valid YAML");
+        // one pattern of a list may match nothing while another has the routes
+        Files.delete(bad);
+        Files.writeString(nested.resolve("x.camel.yaml"), "- route:\n    id: fine\n");
+        assertThat(RouteFiles.problems("file:" + dir + "/none/*.yaml, file:" + dir + "/**/*.camel.yaml")).isEmpty();
+    }
+
+    @Test
+    void patternsMatchingNothingOrNoPatternAtAllAreAProblem() {
+        assertThat(RouteFiles.problems("file:" + dir + "/*.camel.yaml")).singleElement().asString().startsWith(
+                "camel.main.routes-include-pattern (CAMEL_MAIN_ROUTES_INCLUDE_PATTERN) file:" + dir
+                        + "/*.camel.yaml: no route file matches it");
         assertThat(RouteFiles.problems("file:" + dir.resolve("missing") + "/*.camel.yaml")).singleElement().asString()
-                .contains("the directory " + dir.resolve("missing") + " cannot be read");
+                .contains("no route file matches it");
+        assertThat(RouteFiles.problems(" ")).singleElement().asString()
+                .endsWith("is empty: the router would start without its routes");
     }
 
     @Test
