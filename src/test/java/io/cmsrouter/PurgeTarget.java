@@ -8,6 +8,8 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,13 +34,29 @@ final class PurgeTarget {
 
     /** The router's environment that subscribes this target to entries, assets and jobs. */
     Map<String, String> environment() {
-        return Map.of(
-                "ROUTER_TARGETS_0_NAME", "purge",
-                "ROUTER_TARGETS_0_URL", server.baseUrl() + "/purge",
-                "ROUTER_TARGETS_0_CHANNELS_0", "content_types.*",
-                "ROUTER_TARGETS_0_CHANNELS_1", "jobs.*",
-                "ROUTER_TARGETS_0_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                "ROUTER_TARGETS_0_BATCHSIZE", "50");
+        Map<String, String> environment = new LinkedHashMap<>();
+        // channels[0] -> CHANNELS_0, batch-size -> BATCHSIZE, as Spring's relaxed binding reads variables
+        settings().forEach((key, value) -> environment.put("ROUTER_TARGETS_0_" + key.toUpperCase(Locale.ROOT)
+                .replace("-", "").replace("[", "_").replace("]", ""), value));
+        return environment;
+    }
+
+    /** The same as router.targets[0].* properties, for a router started in the test's own JVM. */
+    Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        settings().forEach((key, value) -> properties.put("router.targets[0]." + key, value));
+        return properties;
+    }
+
+    private Map<String, String> settings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("name", "purge");
+        settings.put("url", server.baseUrl() + "/purge");
+        settings.put("channels[0]", "content_types.*");
+        settings.put("channels[1]", "jobs.*");
+        settings.put("secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        settings.put("batch-size", "50");
+        return settings;
     }
 
     /** (execution, item) pairs the target has been told of. */

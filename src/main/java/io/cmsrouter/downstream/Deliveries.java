@@ -37,13 +37,16 @@ public class Deliveries {
     private final CamelContext camel;
     private final Backoff backoff;
     private final Leases leases;
+    private final TargetMeters meters;
 
-    public Deliveries(JdbcTemplate jdbc, Targets targets, CamelContext camel, Backoff backoff, Leases leases) {
+    public Deliveries(JdbcTemplate jdbc, Targets targets, CamelContext camel, Backoff backoff, Leases leases,
+                      TargetMeters meters) {
         this.jdbc = jdbc;
         this.targets = targets;
         this.camel = camel;
         this.backoff = backoff;
         this.leases = leases;
+        this.meters = meters;
     }
 
     /** One request to one target; {@code uid} is its Standard Webhooks webhook-id. */
@@ -87,6 +90,7 @@ public class Deliveries {
                 + " next_attempt_at = null, updated_at = ? where id = ?", 1 + orZero(redeliveries), now(),
                 notification.id());
         targets.delivered(notification.target());
+        meters.count(notification.target(), "delivered");
     }
 
     /**
@@ -100,6 +104,7 @@ public class Deliveries {
                 + (Failures.causeOf(failure, CallNotPermittedException.class) != null ? 0 : 1);
         jdbc.update("update notification set attempts = attempts + ?, error = ?, updated_at = ? where id = ?",
                 attempts, truncate("held: " + Failures.describe(failure)), now(), notification.id());
+        meters.count(notification.target(), "held");
     }
 
     /**
@@ -128,6 +133,7 @@ public class Deliveries {
         jdbc.update("update notification set attempts = attempts + ?, error = ?, next_attempt_at = ?, retry_until = ?,"
                         + " updated_at = ? where id = ?", attempts, truncate(reason), Timestamp.from(next.get()),
                 Timestamp.from(giveUpAt), now(), notification.id());
+        meters.count(notification.target(), "rescheduled");
         return null;
     }
 
@@ -149,6 +155,7 @@ public class Deliveries {
         jdbc.update("update notification set status = 'failed', attempts = attempts + ?, error = ?,"
                 + " next_attempt_at = null, updated_at = ? where id = ?", attempts, truncate(reason), now(),
                 notification.id());
+        meters.count(notification.target(), "dead-letter");
         return notification.executionUid().toString();
     }
 

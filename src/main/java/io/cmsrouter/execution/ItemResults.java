@@ -6,8 +6,11 @@ import io.cmsrouter.content.ContentStore.Written;
 import io.cmsrouter.content.Outcome;
 import io.cmsrouter.content.WorkItem;
 import io.cmsrouter.retry.Backoff;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -27,11 +30,13 @@ class ItemResults {
     private final JdbcTemplate jdbc;
     private final ContentStore contentStore;
     private final Backoff backoff;
+    private final MeterRegistry meters;
 
-    ItemResults(JdbcTemplate jdbc, ContentStore contentStore, Backoff backoff) {
+    ItemResults(JdbcTemplate jdbc, ContentStore contentStore, Backoff backoff, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.contentStore = contentStore;
         this.backoff = backoff;
+        this.meters = meters;
     }
 
     /**
@@ -54,7 +59,29 @@ class ItemResults {
             save(executionUid, o, result);
             statuses.add(result.status());
         }
+        countOnCommit(outcomes, statuses);
         return statuses;
+    }
+
+    /** router.items: each item's result by type and action, once the transaction recording it commits. */
+    private void countOnCommit(List<Outcome> outcomes, List<String> statuses) {
+        Runnable count = () -> {
+            for (int i = 0; i < outcomes.size(); i++) {
+                WorkItem item = outcomes.get(i).item();
+                meters.counter("router.items", "type", item.type(), "action", String.valueOf(item.action()),
+                        "result", statuses.get(i)).increment();
+            }
+        };
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            count.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                count.run();
+            }
+        });
     }
 
     private record Result(String status, String error, String url, String title, Instant nextAttemptAt,

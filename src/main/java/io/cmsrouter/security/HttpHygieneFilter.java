@@ -78,7 +78,7 @@ public class HttpHygieneFilter {
                     refuse(request, response, 401, "management endpoints need Authorization: Bearer <router.admin-token>");
                 }
             }
-        }, "/executions", "/executions/*", "/cache/*", "/targets", "/targets/*", "/admin/*");
+        }, "/executions", "/executions/*", "/cache/*", "/targets", "/targets/*", "/admin/*", "/actuator/prometheus");
     }
 
     /** Ahead of Spring MVC, where platform-http serves the routes. */
