@@ -31,11 +31,14 @@ public class WebhookMetrics {
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                     throws ServletException, IOException {
                 long start = System.nanoTime();
+                boolean escaped = true;
                 try {
                     chain.doFilter(request, response);
+                    escaped = false;
                 } finally {
                     String source = source(request.getRequestURI());
-                    int status = response.getStatus();
+                    // a failure that escaped the chain is answered 500 by the container, whatever the status says yet
+                    int status = escaped ? 500 : response.getStatus();
                     String outcome = outcome(status);
                     Counter.builder("router.webhooks.received").description("Webhooks answered")
                             .tags("source", source, "outcome", outcome, "status", Integer.toString(status))

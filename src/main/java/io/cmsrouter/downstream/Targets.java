@@ -150,6 +150,27 @@ public class Targets {
         };
     }
 
+    /**
+     * For router.target.state, as {@link #sendable} decides: 0 sending, 1 one probe at a time, 2 holding (its breaker
+     * open here or, shared, anywhere), 3 disabled (in the configuration, or after a 410).
+     */
+    public int state(String name) {
+        TargetStates.State shared = states.of(name);
+        Instant now = Instant.now();
+        CircuitBreaker breaker = breakers.get(name);
+        if (breaker == null || shared.disabledReason() != null) {
+            return 3;
+        }
+        if (shared.open(now)) {
+            return 2;
+        }
+        return switch (breaker.getState()) {
+            case CLOSED -> shared.probing(now) ? 1 : 0;
+            case HALF_OPEN -> 1;
+            default -> 2;
+        };
+    }
+
     /** A notification went through: a breaker another instance opened is closed for all. */
     public void delivered(String name) {
         if (openElsewhere.remove(name)) {

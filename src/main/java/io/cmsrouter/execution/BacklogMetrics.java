@@ -2,6 +2,8 @@ package io.cmsrouter.execution;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -18,12 +20,19 @@ import java.util.function.ToDoubleFunction;
  */
 @Component
 public class BacklogMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(BacklogMetrics.class);
     private static final Duration FRESH_FOR = Duration.ofSeconds(5);
 
     private final JdbcTemplate jdbc;
-    private volatile Snapshot last = new Snapshot(Instant.EPOCH, 0, 0, 0, 0, 0);
+    private volatile Snapshot last = unknown(Instant.EPOCH);
 
-    record Snapshot(Instant at, long backlog, double oldestSeconds, long retries, long deadItems, long deadNotifications) {
+    record Snapshot(Instant at, double backlog, double oldestSeconds, double retries, double deadItems,
+                    double deadNotifications) {
+    }
+
+    /** What the gauges show while the store cannot be read: not a number, rather than a stale one. */
+    private static Snapshot unknown(Instant at) {
+        return new Snapshot(at, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     public BacklogMetrics(JdbcTemplate jdbc, MeterRegistry meters) {
@@ -49,18 +58,25 @@ public class BacklogMetrics {
         if (last.at().plus(FRESH_FOR).isAfter(now)) {
             return last;
         }
-        Snapshot fresh = jdbc.queryForObject("select"
-                + " (select count(*) from execution where status in ('received', 'processing')) as backlog,"
-                + " (select min(created_at) from execution where status in ('received', 'processing')) as oldest,"
-                + " (select count(*) from execution_item where status = 'pending') as retries,"
-                + " (select count(*) from execution_item where status = 'failed') as dead_items,"
-                + " (select count(*) from notification where status = 'failed') as dead_notifications",
-                (rs, n) -> {
-                    Timestamp oldest = rs.getTimestamp("oldest");
-                    return new Snapshot(now, rs.getLong("backlog"),
-                            oldest == null ? 0 : Duration.between(oldest.toInstant(), now).toMillis() / 1000.0,
-                            rs.getLong("retries"), rs.getLong("dead_items"), rs.getLong("dead_notifications"));
-                });
+        Snapshot fresh;
+        try {
+            fresh = jdbc.queryForObject("select"
+                    + " (select count(*) from execution where status in ('received', 'processing')) as backlog,"
+                    + " (select min(created_at) from execution where status in ('received', 'processing')) as oldest,"
+                    + " (select count(*) from execution_item where status = 'pending') as retries,"
+                    + " (select count(*) from execution_item where status = 'failed') as dead_items,"
+                    + " (select count(*) from notification where status = 'failed') as dead_notifications",
+                    (rs, n) -> {
+                        Timestamp oldest = rs.getTimestamp("oldest");
+                        return new Snapshot(now, rs.getLong("backlog"),
+                                oldest == null ? 0 : Duration.between(oldest.toInstant(), now).toMillis() / 1000.0,
+                                rs.getLong("retries"), rs.getLong("dead_items"), rs.getLong("dead_notifications"));
+                    });
+        } catch (RuntimeException e) {
+            // kept for as long as a reading would be, so a scrape does not wait on a store that is down each time
+            LOG.debug("Backlog metrics: the store could not be read ({})", e.toString());
+            fresh = unknown(now);
+        }
         last = fresh;
         return fresh;
     }

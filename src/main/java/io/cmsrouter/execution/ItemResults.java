@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -63,13 +64,19 @@ class ItemResults {
         return statuses;
     }
 
-    /** router.items: each item's result by type and action, once the transaction recording it commits. */
+    /** The actions router.items names; a CMS's others count as "other", so the tag stays bounded. */
+    private static final Set<String> ACTIONS = Set.of("publish", "unpublish", "delete", "archive", "unarchive");
+
+    /**
+     * router.items: each item's result by type and action, once the transaction recording it commits (an item
+     * retried later counts again, with its new result).
+     */
     private void countOnCommit(List<Outcome> outcomes, List<String> statuses) {
         Runnable count = () -> {
             for (int i = 0; i < outcomes.size(); i++) {
                 WorkItem item = outcomes.get(i).item();
-                meters.counter("router.items", "type", item.type(), "action", String.valueOf(item.action()),
-                        "result", statuses.get(i)).increment();
+                meters.counter("router.items", "type", item.type(), "action", ACTIONS.contains(item.action())
+                        ? item.action() : "other", "result", statuses.get(i)).increment();
             }
         };
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {

@@ -31,19 +31,30 @@ public class CmsCallMeters extends EventNotifierSupport {
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
+    /**
+     * Sending events too: Camel raises the sent event only when a notifier took the sending one, and this must not
+     * depend on another notifier (camel-micrometer's) being there.
+     */
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeSentEvent sent && sent.getExchange().getProperty(API) != null
-                && sent.getEndpoint().getEndpointUri().startsWith("http");
+        return (event instanceof CamelEvent.ExchangeSendingEvent || event instanceof CamelEvent.ExchangeSentEvent)
+                && event instanceof CamelEvent.ExchangeEvent exchangeEvent
+                && exchangeEvent.getExchange().getProperty(API) != null && endpointUri(event).startsWith("http");
+    }
+
+    private static String endpointUri(CamelEvent event) {
+        return event instanceof CamelEvent.ExchangeSendingEvent sending ? sending.getEndpoint().getEndpointUri()
+                : ((CamelEvent.ExchangeSentEvent) event).getEndpoint().getEndpointUri();
     }
 
     @Override
     public void notify(CamelEvent event) {
-        CamelEvent.ExchangeSentEvent sent = (CamelEvent.ExchangeSentEvent) event;
+        if (!(event instanceof CamelEvent.ExchangeSentEvent sent)) {
+            return;
+        }
         Exchange exchange = sent.getExchange();
         Timer.builder("router.cms.requests").description("Calls to a CMS API")
                 .tags("api", exchange.getProperty(API, String.class), "status", status(exchange))
