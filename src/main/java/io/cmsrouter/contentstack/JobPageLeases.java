@@ -1,12 +1,11 @@
 package io.cmsrouter.contentstack;
 
 import io.cmsrouter.cluster.Leases;
+import io.cmsrouter.store.AfterCommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -80,16 +79,7 @@ class JobPageLeases {
             page.forEach(held::remove);
             return false;
         }
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    page.forEach(held::remove);
-                }
-            });
-        } else {
-            page.forEach(held::remove);
-        }
+        AfterCommit.run(() -> page.forEach(held::remove));
         return true;
     }
 

@@ -133,7 +133,8 @@ public class Targets {
     public int sendable(String name) {
         TargetStates.State shared = states.of(name);
         Instant now = Instant.now();
-        if (shared.disabledReason() != null || shared.open(now)) {
+        int state = state(name, shared, now);
+        if (state == DISABLED || shared.open(now)) {
             return 0;
         }
         // enabled again, perhaps through another instance
@@ -143,31 +144,34 @@ public class Targets {
         } else {
             openElsewhere.remove(name);
         }
-        return switch (breakers.get(name).getState()) {
-            case CLOSED -> shared.probing(now) ? 1 : pollBatch;
-            case HALF_OPEN -> 1;
-            default -> 0;
-        };
+        return state == SENDING ? pollBatch : state == PROBING ? 1 : 0;
     }
+
+    private static final int SENDING = 0;
+    private static final int PROBING = 1;
+    private static final int HOLDING = 2;
+    private static final int DISABLED = 3;
 
     /**
      * For router.target.state, as {@link #sendable} decides: 0 sending, 1 one probe at a time, 2 holding (its breaker
      * open here or, shared, anywhere), 3 disabled (in the configuration, or after a 410).
      */
     public int state(String name) {
-        TargetStates.State shared = states.of(name);
-        Instant now = Instant.now();
+        return state(name, states.of(name), Instant.now());
+    }
+
+    private int state(String name, TargetStates.State shared, Instant now) {
         CircuitBreaker breaker = breakers.get(name);
         if (breaker == null || shared.disabledReason() != null) {
-            return 3;
+            return DISABLED;
         }
         if (shared.open(now)) {
-            return 2;
+            return HOLDING;
         }
         return switch (breaker.getState()) {
-            case CLOSED -> shared.probing(now) ? 1 : 0;
-            case HALF_OPEN -> 1;
-            default -> 2;
+            case CLOSED -> shared.probing(now) ? PROBING : SENDING;
+            case HALF_OPEN -> PROBING;
+            default -> HOLDING;
         };
     }
 

@@ -6,11 +6,10 @@ import io.cmsrouter.content.ContentStore.Written;
 import io.cmsrouter.content.Outcome;
 import io.cmsrouter.content.WorkItem;
 import io.cmsrouter.retry.Backoff;
+import io.cmsrouter.store.AfterCommit;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -72,21 +71,11 @@ class ItemResults {
      * retried later counts again, with its new result).
      */
     private void countOnCommit(List<Outcome> outcomes, List<String> statuses) {
-        Runnable count = () -> {
+        AfterCommit.run(() -> {
             for (int i = 0; i < outcomes.size(); i++) {
                 WorkItem item = outcomes.get(i).item();
                 meters.counter("router.items", "type", item.type(), "action", ACTIONS.contains(item.action())
                         ? item.action() : "other", "result", statuses.get(i)).increment();
-            }
-        };
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            count.run();
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                count.run();
             }
         });
     }

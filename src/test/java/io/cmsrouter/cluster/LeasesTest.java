@@ -1,17 +1,17 @@
 package io.cmsrouter.cluster;
 
+import io.cmsrouter.store.MigratedH2;
 import io.cmsrouter.store.SqlDialect;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,13 +33,10 @@ class LeasesTest {
 
     @BeforeEach
     void database() {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(h2).locations("classpath:db/migration/h2", "classpath:db/migration/common")
-                .load().migrate();
+        DataSource h2 = MigratedH2.create();
         jdbc = new JdbcTemplate(h2);
         transactions = new TransactionTemplate(new DataSourceTransactionManager(h2));
-        leases = new Leases(jdbc, SqlDialect.of("jdbc:h2:mem:x"), new InstanceId("router-a"), Duration.ofSeconds(30),
+        leases = new Leases(jdbc, SqlDialect.of("jdbc:h2:mem:"), new InstanceId("router-a"), Duration.ofSeconds(30),
                 Duration.ofSeconds(5));
         // received and held by this instance, as the intake records it
         Timestamp now = Timestamp.from(Instant.now());

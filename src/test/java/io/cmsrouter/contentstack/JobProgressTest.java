@@ -4,9 +4,8 @@ import io.cmsrouter.cluster.InstanceId;
 import io.cmsrouter.cluster.Leases;
 import io.cmsrouter.content.CacheKeys;
 import io.cmsrouter.content.Page;
+import io.cmsrouter.store.MigratedH2;
 import io.cmsrouter.store.SqlDialect;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a page's results committed once only.
  */
 class JobProgressTest {
-    private static final String URL_PREFIX = "jdbc:h2:mem:";
+    private static final String H2_URL = "jdbc:h2:mem:";
     private JdbcTemplate jdbc;
     private JobProgress a;
     private JobProgress b;
@@ -33,20 +32,14 @@ class JobProgressTest {
 
     @BeforeEach
     void database() {
-        String url = URL_PREFIX + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL(url);
-        Flyway.configure().dataSource(h2).locations("classpath:db/migration/h2", "classpath:db/migration/common")
-                .load().migrate();
-        jdbc = new JdbcTemplate(h2);
-        a = progress("router-a", url);
-        b = progress("router-b", url);
+        jdbc = new JdbcTemplate(MigratedH2.create());
+        a = progress("router-a");
+        b = progress("router-b");
     }
 
-    private JobProgress progress(String instance, String url) {
-        Leases leases = new Leases(jdbc, SqlDialect.of(url), new InstanceId(instance), Duration.ofSeconds(30),
+    private JobProgress progress(String instance) {
+        Leases leases = new Leases(jdbc, SqlDialect.of(H2_URL), new InstanceId(instance), Duration.ofSeconds(30),
                 Duration.ofSeconds(5));
-        SqlDialect h2 = SqlDialect.of(url);
         // two instances on one database, as on PostgreSQL: helping is on; the SQL is H2's
         return new JobProgress(jdbc, new JobPageLeases(jdbc, leases), leases,
                 SqlDialect.of("jdbc:postgresql://shared/router"), new JobPages(new CacheKeys("en-us"), 100));

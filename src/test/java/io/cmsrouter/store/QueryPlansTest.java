@@ -1,11 +1,10 @@
 package io.cmsrouter.store;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
+import javax.sql.DataSource;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,9 +22,7 @@ class QueryPlansTest {
             "select retry_until from execution_item where execution_uid = ?1 and item_key = ?2"
                     + " and retry_until is not null"})
     void anItemsResultIsFoundByItsPrimaryKeyOnANewDatabase(String statement) {
-        SimpleDriverDataSource db = new SimpleDriverDataSource(new org.h2.Driver(),
-                "jdbc:h2:mem:plans-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "router", "");
-        Flyway.configure().dataSource(db).locations("classpath:db/migration/h2", "classpath:db/migration/common").load().migrate();
+        DataSource db = MigratedH2.create();
 
         String plan = new JdbcTemplate(db).queryForObject("explain " + statement, String.class,
                 UUID.randomUUID(), "entry|a|b|en-us|production");
