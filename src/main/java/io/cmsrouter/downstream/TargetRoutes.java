@@ -6,6 +6,8 @@ import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
+
 /**
  * One delivery route per enabled target, made from the {@code target-delivery} route template
  * (routes/downstream.camel.yaml) once the YAML routes are loaded: route {@code deliver-to-<name>}, with the
@@ -14,6 +16,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class TargetRoutes implements CamelContextConfiguration {
     static final String TEMPLATE = "target-delivery";
+    private static final String ROUTE_PREFIX = "deliver-to-";
 
     private final Targets targets;
     private final long pollInterval;
@@ -43,12 +46,22 @@ public class TargetRoutes implements CamelContextConfiguration {
 
     @Override
     public void afterApplicationStart(CamelContext camel) {
+        addTo(camel);
+    }
+
+    /** The ids of the routes {@link #addTo} makes. */
+    public List<String> routeIds() {
+        return targets.deliverable().stream().map(target -> ROUTE_PREFIX + target.getName()).toList();
+    }
+
+    /** Makes each enabled target's route from the template as it is now (at start, and after a route reload). */
+    public void addTo(CamelContext camel) {
         for (Target target : targets.deliverable()) {
             String name = target.getName();
             camel.getRegistry().bind("breaker-" + name, targets.breaker(name));
             long[] ceiling = ceiling(target.getRate());
             TemplatedRouteBuilder.builder(camel, TEMPLATE)
-                    .routeId("deliver-to-" + name)
+                    .routeId(ROUTE_PREFIX + name)
                     .prefixId(name + "-")
                     .parameter("target", name)
                     // the query goes in the request (TargetRequests.prepare), never in the endpoint URI: Camel

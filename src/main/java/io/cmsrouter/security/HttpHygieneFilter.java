@@ -2,6 +2,7 @@ package io.cmsrouter.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cmsrouter.common.ErrorBody;
+import io.cmsrouter.common.WebhookGate;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -25,6 +26,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -36,9 +38,10 @@ import java.util.Locale;
 public class HttpHygieneFilter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHygieneFilter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration GATE_WAIT = Duration.ofSeconds(20);
 
     @Bean
-    public FilterRegistrationBean<OncePerRequestFilter> webhookHygiene(SecurityProperties security) {
+    public FilterRegistrationBean<OncePerRequestFilter> webhookHygiene(SecurityProperties security, WebhookGate gate) {
         return registered(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -61,7 +64,7 @@ public class HttpHygieneFilter {
                     refuse(request, response, 413, "body is larger than " + readable(security.getMaxBodySize()));
                     return;
                 }
-                chain.doFilter(new BufferedBody(request, body), response);
+                passGate(gate, request, response, () -> chain.doFilter(new BufferedBody(request, body), response));
             }
         }, "/webhooks/*");
     }
@@ -79,6 +82,32 @@ public class HttpHygieneFilter {
                 }
             }
         }, "/executions", "/executions/*", "/cache/*", "/targets", "/targets/*", "/admin/*", "/actuator/prometheus");
+    }
+
+    /** Waits while a route reload replaces the webhook routes (see WebhookGate); 503 if it takes too long. */
+    private static void passGate(WebhookGate gate, HttpServletRequest request, HttpServletResponse response,
+                                 GatedRequest gated) throws ServletException, IOException {
+        boolean entered;
+        try {
+            entered = gate.enter(GATE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            entered = false;
+        }
+        if (!entered) {
+            response.setHeader("Retry-After", "5");
+            refuse(request, response, 503, "the routes are being replaced; retry shortly");
+            return;
+        }
+        try {
+            gated.run();
+        } finally {
+            gate.leave();
+        }
+    }
+
+    private interface GatedRequest {
+        void run() throws ServletException, IOException;
     }
 
     /** Ahead of Spring MVC, where platform-http serves the routes. */

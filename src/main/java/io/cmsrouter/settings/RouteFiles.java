@@ -21,46 +21,65 @@ import java.util.Optional;
  * loads them: that there are some, that each can be read, and that each is YAML, with the file, line and column of
  * the first syntax error. Classpath patterns are left to Camel.
  */
-final class RouteFiles {
+public final class RouteFiles {
     private static final String SETTING = "camel.main.routes-include-pattern (CAMEL_MAIN_ROUTES_INCLUDE_PATTERN)";
 
     private RouteFiles() {
     }
 
     static List<String> problems(String includePattern) {
-        List<String> patterns = new ArrayList<>();
-        for (String pattern : includePattern.split(",")) {
-            if (!pattern.isBlank()) {
-                patterns.add(pattern.trim());
-            }
-        }
+        List<String> patterns = patterns(includePattern);
         if (patterns.isEmpty()) {
             return List.of(SETTING + " is empty: the router would start without its routes");
         }
         List<String> problems = new ArrayList<>();
         List<Resource> files = new ArrayList<>();
-        boolean onlyFiles = true;
         for (String pattern : patterns) {
-            if (!pattern.startsWith("file:")) {
-                onlyFiles = false;
-                continue;
-            }
             try {
-                for (Resource file : new PathMatchingResourcePatternResolver().getResources(pattern)) {
-                    if (file.exists()) {
-                        files.add(file);
-                    }
-                }
+                files.addAll(files(pattern));
             } catch (IOException | RuntimeException e) {
                 problems.add(SETTING + " " + pattern + " cannot be read: " + e.getMessage());
             }
         }
+        boolean onlyFiles = patterns.stream().allMatch(pattern -> pattern.startsWith("file:"));
         if (onlyFiles && files.isEmpty() && problems.isEmpty()) {
             problems.add(SETTING + " " + includePattern + ": no route file matches it (relative paths start at "
                     + java.nio.file.Path.of("").toAbsolutePath() + ")");
         }
         files.stream().map(RouteFiles::problem).flatMap(Optional::stream).forEach(problems::add);
         return problems;
+    }
+
+    /** The files on disk that the include pattern names now, in a stable order (classpath patterns are skipped). */
+    public static List<Resource> resolve(String includePattern) throws IOException {
+        List<Resource> files = new ArrayList<>();
+        for (String pattern : patterns(includePattern)) {
+            files.addAll(files(pattern));
+        }
+        files.sort(java.util.Comparator.comparing(RouteFiles::name));
+        return files;
+    }
+
+    private static List<String> patterns(String includePattern) {
+        List<String> patterns = new ArrayList<>();
+        for (String pattern : includePattern.split(",")) {
+            if (!pattern.isBlank()) {
+                patterns.add(pattern.trim());
+            }
+        }
+        return patterns;
+    }
+
+    private static List<Resource> files(String pattern) throws IOException {
+        List<Resource> files = new ArrayList<>();
+        if (pattern.startsWith("file:")) {
+            for (Resource file : new PathMatchingResourcePatternResolver().getResources(pattern)) {
+                if (file.exists()) {
+                    files.add(file);
+                }
+            }
+        }
+        return files;
     }
 
     /** What is wrong with one route file: unreadable, or not YAML (where). Syntax only: Camel checks the rest. */
