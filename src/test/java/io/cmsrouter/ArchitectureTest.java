@@ -10,9 +10,13 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-/** Packages by capability, with no cycles between them; the api package alone turns failures into HTTP statuses. */
+/**
+ * Packages by capability, with no cycles between them; the api package alone turns failures into HTTP statuses; the
+ * demo profile's simulator is used by nothing else.
+ */
 class ArchitectureTest {
     private static final JavaClasses ROUTER = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.cmsrouter");
@@ -20,6 +24,12 @@ class ArchitectureTest {
     @Test
     void packagesDoNotDependOnEachOtherInCircles() {
         slices().matching("io.cmsrouter.(*)..").should().beFreeOfCycles().check(ROUTER);
+    }
+
+    @Test
+    void nothingDependsOnTheDemoProfilesSimulator() {
+        noClasses().that().resideOutsideOfPackage("io.cmsrouter.demo..")
+                .should().dependOnClassesThat().resideInAPackage("io.cmsrouter.demo..").check(ROUTER);
     }
 
     @Test

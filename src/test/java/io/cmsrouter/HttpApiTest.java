@@ -37,6 +37,14 @@ class HttpApiTest extends RouterHttpTest {
     }
 
     @Test
+    void theDemoProfilesSimulatorAndReceiverAreAbsentWithoutIt() {
+        assertThat(get("/demo/contentstack/cma/v3/environments").statusCode()).isEqualTo(404);
+        assertThat(get("/demo/contentstack/cdn/v3/assets/blt0asset0example01?environment=production").statusCode())
+                .isEqualTo(404);
+        assertThat(post("/demo/receiver", "{}", "application/json").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void executionsAreListedNewestFirstAndFilteredByDateStatusAndPage() {
         Instant start = Instant.now();
         String first = deliverAndSettle(fixture("entry-update.json")).path("uid").asText();

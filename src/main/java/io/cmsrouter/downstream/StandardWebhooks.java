@@ -10,15 +10,15 @@ import java.util.Base64;
  * Signing the Standard Webhooks way (standardwebhooks.com): {@code webhook-signature: v1,<base64 HMAC-SHA256 of
  * "{webhook-id}.{webhook-timestamp}.{body}">}, so a receiver can verify us with any Standard Webhooks library.
  */
-final class StandardWebhooks {
-    static final String ID = "webhook-id";
-    static final String TIMESTAMP = "webhook-timestamp";
-    static final String SIGNATURE = "webhook-signature";
+public final class StandardWebhooks {
+    public static final String ID = "webhook-id";
+    public static final String TIMESTAMP = "webhook-timestamp";
+    public static final String SIGNATURE = "webhook-signature";
 
     private StandardWebhooks() {
     }
 
-    static String signature(byte[] key, String id, long timestampSeconds, byte[] body) {
+    public static String signature(byte[] key, String id, long timestampSeconds, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
