@@ -6,22 +6,31 @@ import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.actuate.health.HealthEndpointGroups;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * What the running router serves over HTTP, read from the running application rather than from any document: Camel's
- * platform-http endpoints (the REST DSL's and the webhooks'), and the actuator's discovery page, endpoints and health
- * groups. Operations are written "GET /cache/entries/{}/{}": path parameters without their names, which differ
+ * platform-http endpoints (the REST DSL's and the webhooks'), its own Spring MVC controllers, and the actuator's
+ * discovery page, endpoints and health groups. Operations are written "GET /cache/entries/{}/{}": path parameters without their names, which differ
  * between the routes and the document.
  */
 final class ServedOperations {
     private ServedOperations() {
     }
 
-    static Set<String> of(CamelContext camel, PathMappedEndpoints actuator, HealthEndpointGroups healthGroups) {
+    static Set<String> of(CamelContext camel, RequestMappingHandlerMapping mvc, PathMappedEndpoints actuator,
+                          HealthEndpointGroups healthGroups) {
         Set<String> served = new TreeSet<>();
+        // the router's own Spring MVC controllers (GET /admin/routes and the reload)
+        mvc.getHandlerMethods().forEach((mapping, handler) -> {
+            if (handler.getBeanType().getPackageName().startsWith("io.cmsrouter")) {
+                mapping.getMethodsCondition().getMethods().forEach(method -> mapping.getPatternValues()
+                        .forEach(path -> served.add(withoutParameterNames(method.name() + " " + path))));
+            }
+        });
         for (Endpoint endpoint : camel.getEndpoints()) {
             if (endpoint instanceof PlatformHttpEndpoint http) {
                 // an endpoint open to every method would show as "ANY", which no document lists
