@@ -52,6 +52,7 @@ class OpenApiContractTest extends ContentfulHttpTest {
             "GET /admin/contentstack/webhook 409", "a router without a management token",
             "POST /admin/contentstack/webhook/sync 409", "a router with registration off",
             "POST /admin/routes/reload 409", "a reload while another is under way, or a route still busy after 30s",
+            "POST /admin/routes/reload 500", "new routes that fail to start, and previous ones that then fail too",
             "GET /actuator/health 503", "a router starting or shutting down",
             "GET /actuator/health/liveness 503", "a broken router",
             "GET /actuator/health/readiness 503", "a router starting or shutting down");

@@ -1,13 +1,19 @@
 package io.cmsrouter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Route files edited while the router runs (POST /admin/routes/reload), on a copy of routes/: a sound edit takes
@@ -38,14 +45,29 @@ class RouteReloadTest extends RouterHttpTest {
 
     private static final String INGEST = "ingest.camel.yaml";
     private static final String POLICY = "error-policy.camel.yaml";
+    private static final String DOWNSTREAM = "downstream.camel.yaml";
+    private static final String TARGET_PATH = "/hooks/search";
 
     private final String original = ROUTES.read(ROUTER);
     private final String originalIngest = ROUTES.read(INGEST);
     private final String originalPolicy = ROUTES.read(POLICY);
+    private final String originalDownstream = ROUTES.read(DOWNSTREAM);
+
+    @Autowired
+    CamelContext camel;
 
     @DynamicPropertySource
     static void routesCopy(DynamicPropertyRegistry registry) {
         registry.add("camel.main.routes-include-pattern", ROUTES::pattern);
+        registry.add("router.targets[0].name", () -> "search");
+        registry.add("router.targets[0].url", () -> "${contentstack.cda-url}" + TARGET_PATH);
+        registry.add("router.targets[0].channels[0]", () -> "*");
+        registry.add("router.targets[0].secret", () -> "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    }
+
+    @BeforeEach
+    void targetAnswers() {
+        cms.stubFor(WireMock.post(WireMock.urlPathEqualTo(TARGET_PATH)).willReturn(WireMock.aResponse().withStatus(204)));
     }
 
     @AfterEach
@@ -53,6 +75,7 @@ class RouteReloadTest extends RouterHttpTest {
         ROUTES.write(ROUTER, original);
         ROUTES.write(INGEST, originalIngest);
         ROUTES.write(POLICY, originalPolicy);
+        ROUTES.write(DOWNSTREAM, originalDownstream);
         assertThat(reload().statusCode()).isEqualTo(200);
     }
 
@@ -132,15 +155,16 @@ class RouteReloadTest extends RouterHttpTest {
         assertThat(field.path("line").asInt()).isEqualTo(colour);
 
         ROUTES.write(ROUTER, original);
-        ROUTES.change(INGEST, "ref: leases", "ref: leaseBook");
+        ROUTES.change(INGEST, "id: wait-in-backlog\n                      ref: leases",
+                "id: wait-in-backlog\n                      ref: leaseBook");
         JsonNode bean = refusal();
         assertThat(bean.path("file").asText()).isEqualTo(ROUTES.name(INGEST));
         assertThat(bean.path("line").asInt()).isEqualTo(lineOf(ROUTES.read(INGEST), "leaseBook"));
         assertThat(bean.path("problem").asText()).isEqualTo("there is no bean named 'leaseBook'");
 
         ROUTES.write(INGEST, originalIngest);
-        ROUTES.change(INGEST, "method: release", "method: relaese");
-        assertThat(refusal().path("problem").asText()).isEqualTo("bean 'leases' has no method 'relaese'");
+        ROUTES.change(INGEST, "method: isPaused", "method: isPasued");
+        assertThat(refusal().path("problem").asText()).isEqualTo("bean 'dispatchPause' has no method 'isPasued'");
 
         ROUTES.write(INGEST, originalIngest);
 
@@ -154,19 +178,25 @@ class RouteReloadTest extends RouterHttpTest {
 
     @Test
     void webhooksArrivingWhileTheRoutesSwapAreEachRunOnce() throws Exception {
-        int webhooks = 60;
+        int webhooks = 90;
         List<Future<JsonNode>> acks = new ArrayList<>();
         ExecutorService senders = Executors.newFixedThreadPool(4);
         try {
             for (int i = 0; i < webhooks; i++) {
                 acks.add(senders.submit(() -> deliver(fixture("comment-update.json"))));
             }
-            for (int swap = 0; swap < 4; swap++) {
-                ROUTES.write(ROUTER, original);
-                if (swap % 2 == 0) {
-                    ROUTES.insertBefore(ROUTER, "otherwise:", COMMENT_RULE);
+            // the rules (the queue's consumer), the intake (requests held at the gate) and the error policy (every
+            // route), twice each, while the webhooks arrive
+            for (int swap = 0; swap < 6; swap++) {
+                switch (swap % 3) {
+                    case 0 -> ROUTES.insertBefore(ROUTER, "otherwise:", COMMENT_RULE);
+                    case 1 -> ROUTES.insertBefore(INGEST, "- route:", "# swap " + swap + "\n");
+                    default -> ROUTES.insertBefore(POLICY, "- routeConfiguration:", "# swap " + swap + "\n");
                 }
-                assertThat(reload().statusCode()).isEqualTo(200);
+                HttpResponse<String> reloaded = reload();
+                assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
+                assertThat(read(reloaded.body()).at("/last_reload/outcome").asText()).isEqualTo("reloaded");
+                ROUTES.write(ROUTER, original);
             }
             Set<String> executions = new HashSet<>();
             for (Future<JsonNode> ack : acks) {
@@ -181,6 +211,20 @@ class RouteReloadTest extends RouterHttpTest {
         } finally {
             senders.shutdownNow();
         }
+    }
+
+    @Test
+    void anEditOfTheTargetsTemplateRemakesTheirRoutes() {
+        ROUTES.insertBefore(DOWNSTREAM, "- setProperty:\n              name: target",
+                "          - log:\n              id: template-edited\n              message: \"Delivering to {{target}}\"\n");
+        HttpResponse<String> reloaded = reload();
+
+        assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
+        assertThat(route(read(reloaded.body()), "deliver-to-search").path("status").asText()).isEqualTo("Started");
+        assertThat(camel.getRoute("deliver-to-search").filter("search-template-edited")).hasSize(1);
+        deliverAndSettle(ContentstackWebhookApi.entryPublish("reloadEntry01", "Reloaded", 1, Instant.now()).toString());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> cms.verify(WireMock.postRequestedFor(
+                WireMock.urlPathEqualTo(TARGET_PATH))));
     }
 
     private JsonNode refusal() {

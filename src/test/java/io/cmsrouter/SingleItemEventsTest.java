@@ -34,13 +34,15 @@ class SingleItemEventsTest extends RouterHttpTest {
 
     @Test
     void concisePayloadIsEnrichedFromTheDeliveryApiWithCredentialsAndBranch() {
-        JsonNode execution = deliverAndSettle(fixture("entry-publish-concise.json"));
+        // an entry of its own: SeedWebhooksTest, in the same application, publishes the fixture's entry too
+        JsonNode execution = deliverAndSettle(fixture("entry-publish-concise.json")
+                .replace("blt0entry0concise1", "blt0entry0enrich01"));
 
         assertThat(execution.path("status").asText()).isEqualTo("succeeded");
-        JsonNode cached = read(cachedEntry("article", "blt0entry0concise1", "production", "en-us").body());
-        assertThat(cached.path("title").asText()).isEqualTo("Entry blt0entry0concise1");
+        JsonNode cached = read(cachedEntry("article", "blt0entry0enrich01", "production", "en-us").body());
+        assertThat(cached.path("title").asText()).isEqualTo("Entry blt0entry0enrich01");
         assertThat(cached.path("publish_details").path("environment").asText()).isEqualTo("production");
-        cms.verify(1, getRequestedFor(urlPathEqualTo("/v3/content_types/article/entries/blt0entry0concise1"))
+        cms.verify(1, getRequestedFor(urlPathEqualTo("/v3/content_types/article/entries/blt0entry0enrich01"))
                 .withQueryParam("environment", equalTo("production"))
                 .withQueryParam("locale", equalTo("en-us"))
                 .withHeader("api_key", equalTo(API_KEY))

@@ -44,6 +44,12 @@ public class RouteAdmin {
         return ResponseEntity.unprocessableEntity().body(body);
     }
 
+    /** The new routes failed to start and the previous ones could not be put back (RouteReload logs why). */
+    @ExceptionHandler(IllegalStateException.class)
+    public ResponseEntity<Map<String, Object>> broken(IllegalStateException e) {
+        return ResponseEntity.status(500).body(ErrorBody.of(500, e.getMessage()));
+    }
+
     @ExceptionHandler(RoutesBusyException.class)
     public ResponseEntity<Map<String, Object>> busy(RoutesBusyException e) {
         return ResponseEntity.status(409).body(ErrorBody.of(409, e.getMessage()));

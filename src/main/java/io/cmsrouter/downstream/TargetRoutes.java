@@ -15,7 +15,7 @@ import java.util.List;
  */
 @Component
 public class TargetRoutes implements CamelContextConfiguration {
-    static final String TEMPLATE = "target-delivery";
+    public static final String TEMPLATE = "target-delivery";
     private static final String ROUTE_PREFIX = "deliver-to-";
 
     private final Targets targets;

@@ -94,22 +94,31 @@ final class RouteFile {
         }
     }
 
-    /** Where {@code needle} first appears in the file: line and column from 1, or null. */
-    int[] find(String needle) {
+    /**
+     * Where {@code needle} first appears in the file from about line {@code near} (a model node's line; 0: from the
+     * start), or anywhere when not there: line and column from 1, or null.
+     */
+    int[] find(String needle, int near) {
         if (needle == null || needle.isEmpty()) {
             return null;
         }
-        int at = text.indexOf(needle);
+        int from = 0;
+        for (int line = 1; line < near - 1; line++) {
+            int next = text.indexOf('\n', from);
+            if (next < 0) {
+                break;
+            }
+            from = next + 1;
+        }
+        int at = text.indexOf(needle, from);
+        if (at < 0) {
+            at = text.indexOf(needle);
+        }
         if (at < 0) {
             return null;
         }
         int lineStart = text.lastIndexOf('\n', at) + 1;
-        int line = 1;
-        for (int i = 0; i < lineStart; i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-            }
-        }
+        int line = (int) text.substring(0, lineStart).chars().filter(c -> c == '\n').count() + 1;
         return new int[] {line, at - lineStart + 1};
     }
 

@@ -1,10 +1,13 @@
 package io.cmsrouter.reload;
 
+import io.cmsrouter.cluster.Leases;
 import io.cmsrouter.common.WebhookGate;
 import io.cmsrouter.downstream.TargetRoutes;
+import io.cmsrouter.intake.DispatchPause;
 import io.cmsrouter.settings.RouteFiles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +42,14 @@ public class RouteReload implements CamelContextConfiguration {
     private final ReentrantLock turn = new ReentrantLock();
     private volatile Map<String, String> running = Map.of();
     private volatile RunningRoutes.LastReload last;
+    private volatile boolean started;
 
-    public RouteReload(CamelContext camel, TargetRoutes targetRoutes, WebhookGate gate,
-                       @Value("${camel.main.routes-include-pattern}") String includePattern,
+    public RouteReload(CamelContext camel, TargetRoutes targetRoutes, WebhookGate gate, DispatchPause dispatch,
+                       Leases leases, @Value("${camel.main.routes-include-pattern}") String includePattern,
                        @Value("${router.routes.drain-timeout}") Duration drainTimeout) {
         this.camel = camel;
         this.includePattern = includePattern;
-        this.swap = new RouteSwap(camel, targetRoutes, gate, drainTimeout);
+        this.swap = new RouteSwap(camel, targetRoutes, gate, dispatch, leases, drainTimeout);
     }
 
     @Override
@@ -55,11 +60,14 @@ public class RouteReload implements CamelContextConfiguration {
 
     @Override
     public void afterApplicationStart(CamelContext camelContext) {
-        // nothing: the routes are running as read
+        started = true;
     }
 
     /** Reads the route files again and, when the set is sound, runs it; the routes running afterwards. */
     public RunningRoutes reload() {
+        if (!started) {
+            throw new RoutesBusyException("the routes are still starting");
+        }
         if (!turn.tryLock()) {
             throw new RoutesBusyException("a route reload is under way");
         }
@@ -96,6 +104,11 @@ public class RouteReload implements CamelContextConfiguration {
         } catch (UncheckedIOException e) {
             throw refused(new RouteProblem(null, null, null, e.getMessage()));
         } catch (RoutesBusyException e) {
+            ended("busy", List.of(new RouteProblem(null, null, null, e.getMessage())));
+            throw e;
+        } catch (IllegalStateException e) {
+            LOG.error("Route reload failed, and the previous routes could not be put back", e);
+            ended("failed", List.of(new RouteProblem(null, null, null, e.getMessage())));
             throw e;
         } catch (Exception e) {
             LOG.warn("Route reload failed; the previous routes run", e);
@@ -122,10 +135,12 @@ public class RouteReload implements CamelContextConfiguration {
         List<RunningRoutes.RunningRoute> routes = new ArrayList<>();
         for (Route route : camel.getRoutes()) {
             String file = running.keySet().stream().filter(name -> RouteSwap.from(route, name)).findFirst().orElse(null);
+            ServiceStatus status = camel.getRouteController().getRouteStatus(route.getRouteId());
+            // a route a swap has just removed has none
             routes.add(new RunningRoutes.RunningRoute(route.getRouteId(), file,
-                    camel.getRouteController().getRouteStatus(route.getRouteId()).name()));
+                    status == null ? ServiceStatus.Stopped.name() : status.name()));
         }
-        routes.sort(java.util.Comparator.comparing(RunningRoutes.RunningRoute::id));
+        routes.sort(Comparator.comparing(RunningRoutes.RunningRoute::id));
         return new RunningRoutes(List.copyOf(running.keySet()), routes, last);
     }
 

@@ -4,19 +4,14 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.model.BeanDefinition;
 import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.model.ExpressionNode;
-import org.apache.camel.model.OnCompletionDefinition;
 import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.RouteTemplateDefinition;
-import org.apache.camel.model.SendDefinition;
-import org.apache.camel.model.ToDynamicDefinition;
-import org.apache.camel.model.TryDefinition;
 import org.apache.camel.model.language.ExpressionDefinition;
 import org.apache.camel.model.language.MethodCallExpression;
 import org.apache.camel.spi.EndpointUriFactory;
-import org.apache.camel.spi.Language;
 import org.apache.camel.support.PluginHelper;
 import org.springframework.util.ClassUtils;
 
@@ -31,22 +26,18 @@ import java.util.Set;
 /**
  * What Camel would only find out while starting a route set, or never: endpoints of no component or with options
  * the component does not have, placeholders nothing defines, {@code direct:}/{@code seda:} endpoints no route
- * consumes, beans and bean methods that do not exist, expressions that do not compile, route ids used twice, route
- * configurations that do not exist; and the router's own invariants: the webhook intakes, the dispatch queue's
- * consumer settling every run, the downstream targets' route template.
+ * consumes, beans and bean methods that do not exist, expressions that do not compile, route ids used twice and
+ * route configurations that do not exist; then the router's own invariants (RouterInvariants).
  */
 final class RouteSetCheck {
-    static final String TARGET_TEMPLATE = "target-delivery";
-    private static final List<String> INTAKES = List.of("platform-http:/webhooks/contentstack",
-            "platform-http:/webhooks/contentful");
-    private static final String DISPATCH_QUEUE = "seda:events";
-    private static final String SETTLEMENT = "direct:settle-and-release";
-
     private final CamelContext camel;
     private final Set<String> components;
     private final List<RouteProblem> problems = new ArrayList<>();
     private final Map<String, RouteFile> consumers = new HashMap<>();
-    private final List<Object[]> sends = new ArrayList<>();
+    private final List<Send> sends = new ArrayList<>();
+
+    private record Send(RouteFile file, ProcessorDefinition<?> step, String uri) {
+    }
 
     private RouteSetCheck(CamelContext camel) {
         this.camel = camel;
@@ -56,10 +47,13 @@ final class RouteSetCheck {
 
     /** Every problem of the set {@code files}, in file order; {@code before} names where a missing part was. */
     static List<RouteProblem> problems(CamelContext camel, List<RouteFile> files, List<RouteFile> before) {
-        return new RouteSetCheck(camel).check(files, before);
+        RouteSetCheck check = new RouteSetCheck(camel);
+        check.check(files);
+        new RouterInvariants(files, before, check.consumers).check().forEach(check::add);
+        return check.problems;
     }
 
-    private List<RouteProblem> check(List<RouteFile> files, List<RouteFile> before) {
+    private void check(List<RouteFile> files) {
         Map<String, RouteFile> routeIds = new HashMap<>();
         Set<String> configurationIds = new HashSet<>();
         files.forEach(file -> file.configurations.forEach(configuration -> configurationIds.add(configuration.getId())));
@@ -68,122 +62,82 @@ final class RouteSetCheck {
                 String id = route.getRouteId();
                 RouteFile other = id == null ? null : routeIds.putIfAbsent(id, file);
                 if (other != null) {
-                    problem(file, "id: " + id, "route id '" + id + "' is also used in " + other.name);
+                    problem(file, route.getInput().getLineNumber(), "id: " + id,
+                            "route id '" + id + "' is also used in " + other.name);
                 }
-                consumer(file, route.getInput().getEndpointUri());
+                consumer(file, route.getInput().getLineNumber(), route.getInput().getEndpointUri(), false);
                 configurationsExist(file, route, configurationIds);
-                walk(file, route.getOutputs(), false);
+                RouteSteps.walk(route.getOutputs(), step -> visit(file, step, false));
             }
             for (RouteTemplateDefinition template : file.templates) {
-                consumers.putIfAbsent(key(template.getRoute().getInput().getEndpointUri()), file);
-                walk(file, template.getRoute().getOutputs(), true);
+                consumer(file, 0, template.getRoute().getInput().getEndpointUri(), true);
+                RouteSteps.walk(template.getRoute().getOutputs(), step -> visit(file, step, true));
             }
             for (RouteConfigurationDefinition configuration : file.configurations) {
-                configuration.getOnExceptions().forEach(onException -> visit(file, onException, false));
-                configuration.getOnCompletions().forEach(onCompletion -> visit(file, onCompletion, false));
+                configuration.getOnExceptions().forEach(onException -> {
+                    visit(file, onException, false);
+                    RouteSteps.walk(onException.getOutputs(), step -> visit(file, step, false));
+                });
+                configuration.getOnCompletions()
+                        .forEach(onCompletion -> RouteSteps.walk(onCompletion.getOutputs(), step -> visit(file, step, false)));
             }
         }
-        for (Object[] send : sends) {
-            String uri = (String) send[1];
-            if (!consumers.containsKey(key(uri))) {
-                problem((RouteFile) send[0], uri, "nothing consumes " + key(uri) + ": no route starts from it");
+        for (Send send : sends) {
+            String key = RouteSteps.key(send.uri());
+            if (!consumers.containsKey(key)) {
+                problem(send.file(), send.step().getLineNumber(), send.uri(), "nothing consumes " + key
+                        + ": no route starts from it");
             }
         }
-        invariants(files, before);
-        return problems;
-    }
-
-    private void invariants(List<RouteFile> files, List<RouteFile> before) {
-        for (String intake : INTAKES) {
-            if (!consumers.containsKey(intake)) {
-                missing(before, intake.substring("platform-http:".length()), "no route takes the webhooks at " + intake
-                        + ": the router would stop receiving them");
-            }
-        }
-        RouteDefinition dispatch = files.stream().flatMap(file -> file.routes.stream())
-                .filter(route -> DISPATCH_QUEUE.equals(key(route.getInput().getEndpointUri()))).findFirst().orElse(null);
-        if (dispatch == null) {
-            missing(before, DISPATCH_QUEUE, "no route consumes " + DISPATCH_QUEUE
-                    + ": accepted webhooks would never run");
-        } else if (dispatch.getOutputs().stream().noneMatch(RouteSetCheck::settles)) {
-            problem(consumers.get(DISPATCH_QUEUE), DISPATCH_QUEUE, "route '" + dispatch.getRouteId()
-                    + "' must settle every run with an onCompletion that goes to " + SETTLEMENT);
-        }
-        if (files.stream().flatMap(file -> file.templates.stream()).noneMatch(t -> TARGET_TEMPLATE.equals(t.getId()))) {
-            missing(before, TARGET_TEMPLATE, "the route template '" + TARGET_TEMPLATE
-                    + "' is gone: the downstream targets' routes are made from it");
-        }
-    }
-
-    private static boolean settles(ProcessorDefinition<?> output) {
-        return output instanceof OnCompletionDefinition onCompletion && onCompletion.getOutputs().stream()
-                .anyMatch(step -> step instanceof SendDefinition<?> send && SETTLEMENT.equals(key(send.getEndpointUri())));
-    }
-
-    private void walk(RouteFile file, List<ProcessorDefinition<?>> outputs, boolean template) {
-        outputs.forEach(output -> visit(file, output, template));
     }
 
     private void visit(RouteFile file, ProcessorDefinition<?> step, boolean template) {
-        if (step instanceof SendDefinition<?> send && send.getEndpointUri() != null) {
-            sent(file, send.getEndpointUri(), template);
-        } else if (step instanceof ToDynamicDefinition dynamic) {
-            sent(file, dynamic.getUri(), template);
+        int line = step.getLineNumber();
+        String uri = RouteSteps.sentTo(step);
+        if (uri != null) {
+            sent(file, step, uri, template);
         }
-        if (step instanceof BeanDefinition bean && bean.getRef() != null) {
-            bean(file, bean.getRef(), bean.getMethod());
+        if (step instanceof BeanDefinition bean) {
+            bean(file, line, bean.getRef(), bean.getMethod());
         }
         if (step instanceof ExpressionNode node && node.getExpression() != null) {
-            expression(file, node.getExpression(), template);
+            expression(file, line, node.getExpression(), template);
+        }
+        if (step instanceof ChoiceDefinition choice) {
+            choice.getWhenClauses().forEach(when -> expression(file, line, when.getExpression(), template));
         }
         if (step instanceof OnExceptionDefinition onException) {
             for (String ref : Arrays.asList(onException.getRedeliveryPolicyRef(), onException.getOnRedeliveryRef(),
                     onException.getOnExceptionOccurredRef())) {
-                bean(file, ref, null);
+                bean(file, line, ref, null);
             }
             if (onException.getOnWhen() != null) {
-                expression(file, onException.getOnWhen().getExpression(), template);
+                expression(file, line, onException.getOnWhen().getExpression(), template);
             }
-        }
-        if (step instanceof TryDefinition attempt) {
-            // the YAML DSL keeps the catches and the finally beside the steps
-            attempt.getCatchClauses().forEach(catchClause -> walk(file, catchClause.getOutputs(), template));
-            if (attempt.getFinallyClause() != null) {
-                walk(file, attempt.getFinallyClause().getOutputs(), template);
-            }
-        }
-        if (step instanceof ChoiceDefinition choice) {
-            choice.getWhenClauses().forEach(when -> {
-                expression(file, when.getExpression(), template);
-                walk(file, when.getOutputs(), template);
-            });
-            if (choice.getOtherwise() != null) {
-                walk(file, choice.getOtherwise().getOutputs(), template);
-            }
-        } else {
-            walk(file, step.getOutputs(), template);
         }
     }
 
-    private void consumer(RouteFile file, String uri) {
+    private void consumer(RouteFile file, int line, String uri, boolean template) {
         if (uri != null) {
-            endpoint(file, uri, false);
-            consumers.putIfAbsent(key(uri), file);
+            endpoint(file, line, uri, template);
+            consumers.putIfAbsent(RouteSteps.key(uri), file);
         }
     }
 
-    private void sent(RouteFile file, String uri, boolean template) {
+    private void sent(RouteFile file, ProcessorDefinition<?> step, String uri, boolean template) {
         int dynamic = uri.indexOf("${");
-        endpoint(file, dynamic < 0 ? uri : uri.substring(0, dynamic), template || dynamic >= 0);
-        String key = key(uri);
+        if (dynamic != 0) {
+            endpoint(file, step.getLineNumber(), dynamic < 0 ? uri : uri.substring(0, dynamic), template || dynamic > 0);
+        }
+        String key = RouteSteps.key(uri);
         if (dynamic < 0 && (key.startsWith("direct:") || key.startsWith("seda:"))) {
-            sends.add(new Object[] {file, uri});
+            sends.add(new Send(file, step, uri));
         }
     }
 
     /** The component exists, the placeholders resolve, and the options are the component's own. */
-    private void endpoint(RouteFile file, String uri, boolean partial) {
-        if (uri.startsWith("{{")) {
+    private void endpoint(RouteFile file, int line, String uri, boolean partial) {
+        if (partial && uri.startsWith("{{")) {
             return; // a template parameter: known when a target's route is made
         }
         String resolved = uri;
@@ -191,14 +145,14 @@ final class RouteSetCheck {
             try {
                 resolved = camel.resolvePropertyPlaceholders(uri);
             } catch (RuntimeException e) {
-                problem(file, uri, "endpoint " + uri + ": " + e.getMessage());
+                problem(file, line, uri, "endpoint " + uri + ": " + e.getMessage());
                 return;
             }
         }
         int colon = resolved.indexOf(':');
         String scheme = colon < 0 ? resolved : resolved.substring(0, colon);
         if (!components.contains(scheme)) {
-            problem(file, uri, "unknown endpoint " + uri + ": there is no Camel component '" + scheme + "'");
+            problem(file, line, uri, "unknown endpoint " + uri + ": there is no Camel component '" + scheme + "'");
             return;
         }
         EndpointUriFactory factory = camel.getCamelContextExtension().getEndpointUriFactory(scheme);
@@ -210,30 +164,34 @@ final class RouteSetCheck {
             String name = parameter.split("=", 2)[0];
             if (!name.isEmpty() && !factory.propertyNames().contains(name)
                     && factory.multiValuePrefixes().values().stream().noneMatch(name::startsWith)) {
-                problem(file, name + ":", "endpoint " + uri.split("\\?")[0] + " has no option '" + name + "'");
+                problem(file, line, name, "endpoint " + uri.split("\\?")[0] + " has no option '" + name + "'");
             }
         }
     }
 
-    private void bean(RouteFile file, String ref, String method) {
+    private void bean(RouteFile file, int line, String ref, String method) {
         if (ref == null || ref.startsWith("{{")) {
             return;
         }
         Object bean = camel.getRegistry().lookupByName(ref);
         if (bean == null) {
-            problem(file, ref, "there is no bean named '" + ref + "'");
+            problem(file, line, ref, "there is no bean named '" + ref + "'");
             return;
         }
         String name = method == null ? null : method.split("\\(", 2)[0].trim();
         if (name != null && Arrays.stream(ClassUtils.getUserClass(bean).getMethods())
                 .noneMatch(candidate -> candidate.getName().equals(name))) {
-            problem(file, method, "bean '" + ref + "' has no method '" + name + "'");
+            problem(file, line, method, "bean '" + ref + "' has no method '" + name + "'");
         }
     }
 
-    private void expression(RouteFile file, ExpressionDefinition expression, boolean template) {
+    /**
+     * A {@code method} expression's bean and method; a {@code simple} or {@code channel} one compiled, with its
+     * placeholders left out, so that a failure cannot show a secret a placeholder holds.
+     */
+    private void expression(RouteFile file, int line, ExpressionDefinition expression, boolean template) {
         if (expression instanceof MethodCallExpression call) {
-            bean(file, call.getRef(), call.getMethod());
+            bean(file, line, call.getRef(), call.getMethod());
             return;
         }
         String language = expression.getLanguage();
@@ -242,15 +200,15 @@ final class RouteSetCheck {
             return;
         }
         try {
-            Language compiler = camel.resolveLanguage(language);
-            String resolved = camel.resolvePropertyPlaceholders(text);
+            String withoutPlaceholders = text.replaceAll("\\{\\{[^}]*}}", "x");
             if ("channel".equals(language)) {
-                compiler.createPredicate(resolved);
+                camel.resolveLanguage(language).createPredicate(withoutPlaceholders);
             } else {
-                compiler.createExpression(resolved);
+                camel.resolveLanguage(language).createExpression(withoutPlaceholders);
             }
         } catch (RuntimeException e) {
-            problem(file, text, language + " expression '" + text + "' does not compile: " + e.getMessage());
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            problem(file, line, text, language + " expression '" + text + "' does not compile: " + reason);
         }
     }
 
@@ -261,36 +219,20 @@ final class RouteSetCheck {
         }
         for (String id : ids.split(",")) {
             if (!known.contains(id.trim())) {
-                problem(file, id.trim(), "route '" + route.getRouteId() + "' names the route configuration '"
-                        + id.trim() + "', which no route file defines");
+                problem(file, route.getInput().getLineNumber(), id.trim(), "route '" + route.getRouteId()
+                        + "' names the route configuration '" + id.trim() + "', which no route file defines");
             }
         }
     }
 
-    /** A part the set lacks: named in the file that had it, where it was. */
-    private void missing(List<RouteFile> before, String needle, String problem) {
-        RouteFile had = before.stream().filter(file -> file.find(needle) != null).findFirst().orElse(null);
-        add(had == null ? new RouteProblem(null, null, null, problem) : RouteProblem.at(had.name, null, problem));
+    private void problem(RouteFile file, int line, String needle, String problem) {
+        add(RouteProblem.at(file.name, file.find(needle, line), problem));
     }
 
-    private void problem(RouteFile file, String needle, String problem) {
-        add(RouteProblem.at(file == null ? null : file.name, file == null ? null : file.find(needle), problem));
-    }
-
-    /** Once: a step can be reached along two paths (a try's catches are also among its outputs in Java DSL). */
+    /** Once: a step can be reached along two paths (a try's catches can also be among its outputs). */
     private void add(RouteProblem problem) {
         if (!problems.contains(problem)) {
             problems.add(problem);
         }
-    }
-
-    /** {@code direct:settle?block=true} and {@code direct://settle} are both {@code direct:settle}. */
-    static String key(String uri) {
-        if (uri == null) {
-            return "";
-        }
-        String key = uri.split("\\?", 2)[0];
-        int colon = key.indexOf(':');
-        return colon < 0 ? key : key.substring(0, colon + 1) + key.substring(colon + 1).replaceFirst("^//", "");
     }
 }

@@ -1,13 +1,17 @@
 package io.cmsrouter.reload;
 
+import io.cmsrouter.cluster.Leases;
 import io.cmsrouter.common.WebhookGate;
 import io.cmsrouter.downstream.TargetRoutes;
+import io.cmsrouter.intake.DispatchPause;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.Route;
+import org.apache.camel.component.seda.QueueReference;
+import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.rest.RestDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +26,16 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Replaces the routes of the files an edit touched, with the new versions of those files. The routes going out
- * finish the exchanges they hold first (senders to a {@code direct:} endpoint wait for its new route meanwhile,
- * and webhook requests wait at the {@link WebhookGate}); work queued in {@code seda:events} stays queued. An edit of
- * the route configurations replaces every route, one of a route template the routes made from it. When the new
- * routes fail to start, the previous ones are put back.
+ * Replaces the routes of the files an edit touched with the new versions of those files (and the routes that use an
+ * edited route configuration, and the targets' routes when their template or configuration changes):
+ * <ol>
+ * <li>while the routes that run events swap, new events wait in the durable backlog (DispatchPause), and the events
+ * already queued for them are handed back to it; while a route that webhook requests go through swaps, requests wait
+ * at the WebhookGate;</li>
+ * <li>the routes stop callers first (RouteGraph), each once the exchanges it holds are done, all within
+ * {@code router.routes.drain-timeout}; when that runs out, those stopped start again and nothing changes;</li>
+ * <li>the new routes start; if they fail to, the previous ones are put back.</li>
+ * </ol>
  */
 final class RouteSwap {
     private static final Logger LOG = LoggerFactory.getLogger(RouteSwap.class);
@@ -36,13 +44,18 @@ final class RouteSwap {
     private final Model model;
     private final TargetRoutes targetRoutes;
     private final WebhookGate gate;
+    private final DispatchPause dispatch;
+    private final Leases leases;
     private final Duration drainTimeout;
 
-    RouteSwap(CamelContext camel, TargetRoutes targetRoutes, WebhookGate gate, Duration drainTimeout) {
+    RouteSwap(CamelContext camel, TargetRoutes targetRoutes, WebhookGate gate, DispatchPause dispatch, Leases leases,
+              Duration drainTimeout) {
         this.camel = camel;
         this.model = camel.getCamelContextExtension().getContextPlugin(Model.class);
         this.targetRoutes = targetRoutes;
         this.gate = gate;
+        this.dispatch = dispatch;
+        this.leases = leases;
         this.drainTimeout = drainTimeout;
     }
 
@@ -53,68 +66,125 @@ final class RouteSwap {
         after.keySet().stream().filter(name -> !after.get(name).equals(before.get(name))).forEach(changed::add);
         List<RouteFile> oldFiles = parse(before, changed);
         List<RouteFile> newFiles = parse(after, changed);
-        boolean configurations = has(oldFiles, newFiles, file -> !file.configurations.isEmpty());
-        boolean templates = configurations || has(oldFiles, newFiles, file -> !file.templates.isEmpty());
-        Set<String> affected = configurations ? union(before.keySet(), after.keySet()) : changed;
-        List<Route> outgoing = outgoing(affected, templates);
-        boolean intake = outgoing.stream().anyMatch(route -> route.getEndpoint().getEndpointUri().contains("webhooks"));
+        Set<String> configurations = new LinkedHashSet<>();
+        Set<String> templates = new LinkedHashSet<>();
+        for (RouteFile file : union(oldFiles, newFiles)) {
+            file.configurations.forEach(configuration -> configurations.add(configuration.getId()));
+            file.templates.forEach(template -> templates.add(template.getId()));
+        }
+        boolean targets = !templates.isEmpty() || !configurations.isEmpty();
+        Set<String> affected = new LinkedHashSet<>(changed);
+        for (Route route : camel.getRoutes()) {
+            RouteDefinition definition = model.getRouteDefinition(route.getRouteId());
+            if (definition != null && definition.getAppliedRouteConfigurationIds() != null
+                    && definition.getAppliedRouteConfigurationIds().stream().anyMatch(configurations::contains)) {
+                before.keySet().stream().filter(name -> from(route, name)).forEach(affected::add);
+            }
+        }
+        List<String> outgoing = RouteGraph.callersFirst(model, camel.getRoutes().stream()
+                .filter(route -> affected.stream().anyMatch(name -> from(route, name))
+                        || targets && targetRoutes.routeIds().contains(route.getRouteId()))
+                .map(Route::getRouteId).toList());
+        boolean intake = RouteGraph.reachedByWebhooks(model, camel.getRoutes()).stream().anyMatch(outgoing::contains);
+        boolean queue = outgoing.stream().map(id -> model.getRouteDefinition(id)).anyMatch(RouteGraph::consumesDispatchQueue);
         if (intake && !gate.close(drainTimeout)) {
             throw new RoutesBusyException("webhook requests were still under way after " + drainTimeout.toSeconds()
                     + "s; nothing changed");
         }
         try {
+            if (queue) {
+                dispatch.pause();
+                handBackQueued();
+            }
             drain(outgoing);
-            LOG.info("Replacing the routes of {}: {}", affected, outgoing.stream().map(Route::getRouteId).toList());
+            LOG.info("Replacing the routes of {}: {}", affected, outgoing);
             try {
-                replace(ids(outgoing), oldFiles, newFiles, affected, after, templates);
+                replace(outgoing, oldFiles, newFiles, affected, after, templates, targets);
             } catch (Exception e) {
                 LOG.warn("The new routes failed to start ({}); putting the previous ones back", e.getMessage());
-                replace(ids(outgoing(affected, templates)), newFiles, oldFiles, affected, before, templates);
+                try {
+                    replace(ids(affected, targets), newFiles, oldFiles, affected, before, templates, targets);
+                } catch (Exception restore) {
+                    e.addSuppressed(restore);
+                    throw new IllegalStateException("the new routes failed to start, and the previous ones could not "
+                            + "be put back: restart the router", e);
+                }
                 throw e;
             }
         } finally {
+            dispatch.resume();
             if (intake) {
                 gate.open();
             }
         }
     }
 
-    /** Stops each route once its exchanges are done; when one does not finish in time, restarts those stopped. */
-    private void drain(List<Route> outgoing) throws Exception {
-        List<String> stopped = new ArrayList<>();
-        for (Route route : outgoing) {
-            if (!camel.getRouteController().stopRoute(route.getRouteId(), drainTimeout.toMillis(), TimeUnit.MILLISECONDS,
-                    true)) {
-                for (String id : stopped) {
-                    camel.getRouteController().startRoute(id);
+    /** The events queued for the routes going out go back to the durable backlog, for the new routes. */
+    private void handBackQueued() {
+        SedaComponent seda = camel.getComponent("seda", SedaComponent.class);
+        for (Map.Entry<String, QueueReference> queue : seda.getQueues().entrySet()) {
+            if (RouteSteps.key("seda:" + queue.getKey().replaceFirst("^seda:", "")).equals(RouterInvariants.DISPATCH_QUEUE)) {
+                List<Exchange> queued = new ArrayList<>();
+                queue.getValue().getQueue().drainTo(queued);
+                for (Exchange event : queued) {
+                    leases.release(event.getProperty("executionUid", String.class),
+                            event.getProperty(Leases.LEASE_GIVEN_BACK, Boolean.class));
                 }
-                throw new RoutesBusyException("route '" + route.getRouteId() + "' was still busy after "
-                        + drainTimeout.toSeconds() + "s; nothing changed");
+                LOG.info("{} queued events wait in the backlog while the routes swap", queued.size());
             }
-            stopped.add(route.getRouteId());
+        }
+    }
+
+    /** Stops each route once its exchanges are done, all within the drain timeout; else restarts those stopped. */
+    private void drain(List<String> outgoing) throws Exception {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        List<String> stopped = new ArrayList<>();
+        for (String id : outgoing) {
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            if (!camel.getRouteController().stopRoute(id, left, TimeUnit.MILLISECONDS, true)) {
+                for (int i = stopped.size() - 1; i >= 0; i--) {
+                    camel.getRouteController().startRoute(stopped.get(i));
+                }
+                throw new RoutesBusyException("route '" + id + "' was still busy after " + drainTimeout.toSeconds()
+                        + "s; nothing changed");
+            }
+            stopped.add(id);
         }
     }
 
     private void replace(List<String> outgoing, List<RouteFile> oldFiles, List<RouteFile> newFiles,
-                         Set<String> affected, Map<String, String> texts, boolean templates) throws Exception {
-        for (String id : outgoing) {
+                         Set<String> affected, Map<String, String> texts, Set<String> templates, boolean targets)
+            throws Exception {
+        Set<String> going = new LinkedHashSet<>(outgoing);
+        // with the definitions of routes from these files that never started (a failed swap's)
+        model.getRouteDefinitions().stream().filter(definition -> definition.getResource() != null
+                        && affected.stream().anyMatch(name -> same(definition.getResource().getLocation(), name)))
+                .map(RouteDefinition::getRouteId).forEach(going::add);
+        for (String id : going) {
             RouteDefinition definition = model.getRouteDefinition(id);
             if (definition != null) {
                 model.removeRouteDefinition(definition);
-            } else {
+            } else if (camel.getRoute(id) != null) {
                 camel.removeRoute(id);
             }
         }
         for (RouteFile file : oldFiles) {
             for (RouteConfigurationDefinition configuration : file.configurations) {
-                model.removeRouteConfiguration(configuration);
+                RouteConfigurationDefinition running = model.getRouteConfigurationDefinition(configuration.getId());
+                if (running != null) {
+                    model.removeRouteConfiguration(running);
+                }
             }
-            model.removeRouteTemplateDefinitions(file.templates);
         }
-        model.getRestDefinitions().removeIf(rest -> rest.getResource() != null
-                && affected.stream().anyMatch(name -> same(rest.getResource().getLocation(), name)));
-        newFiles.forEach(file -> model.addRouteConfigurations(file.configurations));
+        for (String template : templates) {
+            model.removeRouteTemplateDefinitions(template);
+        }
+        synchronized (model) {
+            model.getRestDefinitions().removeIf(rest -> rest.getResource() != null
+                    && affected.stream().anyMatch(name -> same(rest.getResource().getLocation(), name)));
+        }
         for (RouteFile file : newFiles) {
+            model.addRouteConfigurations(file.configurations);
             model.addRouteTemplateDefinitions(file.templates);
         }
         // parsed again now, so that each route is prepared with the route configurations just put in place
@@ -129,23 +199,17 @@ final class RouteSwap {
         }
         model.addRestDefinitions(rests, false);
         model.addRouteDefinitions(routes);
-        if (templates) {
+        if (targets) {
             targetRoutes.addTo(camel);
         }
     }
 
-    /** The routes of the files {@code affected}, and the targets' routes when templates change: consumers first. */
-    private List<Route> outgoing(Set<String> affected, boolean templates) {
-        List<String> targets = templates ? targetRoutes.routeIds() : List.of();
+    /** The routes running now from the files {@code affected}, and the targets' routes. */
+    private List<String> ids(Set<String> affected, boolean targets) {
         return camel.getRoutes().stream()
                 .filter(route -> affected.stream().anyMatch(name -> from(route, name))
-                        || targets.contains(route.getRouteId()))
-                .sorted(Comparator.comparing(route -> route.getEndpoint().getEndpointUri().startsWith("direct:")))
-                .toList();
-    }
-
-    private static List<String> ids(List<Route> routes) {
-        return routes.stream().map(Route::getRouteId).toList();
+                        || targets && targetRoutes.routeIds().contains(route.getRouteId()))
+                .map(Route::getRouteId).toList();
     }
 
     private List<RouteFile> parse(Map<String, String> texts, Set<String> names) {
@@ -158,12 +222,8 @@ final class RouteSwap {
         return files;
     }
 
-    private static boolean has(List<RouteFile> a, List<RouteFile> b, java.util.function.Predicate<RouteFile> test) {
-        return a.stream().anyMatch(test) || b.stream().anyMatch(test);
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new LinkedHashSet<>(a);
+    private static List<RouteFile> union(List<RouteFile> a, List<RouteFile> b) {
+        List<RouteFile> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
     }

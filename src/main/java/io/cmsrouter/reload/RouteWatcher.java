@@ -66,17 +66,19 @@ public class RouteWatcher implements SmartLifecycle {
         thread.start();
     }
 
+    /** Reloads once the directory has been quiet for the quiet period; a reload found busy is tried again then. */
     private void watch() {
         try {
+            boolean pending = false;
             while (true) {
-                WatchKey key = watch.take();
-                boolean edited = drain(key);
-                // wait for quiet: every further event in the period starts it again
-                for (WatchKey more; (more = watch.poll(quietPeriod.toMillis(), TimeUnit.MILLISECONDS)) != null; ) {
-                    edited |= drain(more);
-                }
-                if (edited) {
-                    reloadQuietly();
+                WatchKey key = pending ? watch.poll(quietPeriod.toMillis(), TimeUnit.MILLISECONDS) : watch.take();
+                if (key != null) {
+                    // any event, an overflow or a ConfigMap's swapped ..data link included
+                    key.pollEvents();
+                    key.reset();
+                    pending = true;
+                } else {
+                    pending = !reloaded();
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException stopped) {
@@ -84,22 +86,19 @@ public class RouteWatcher implements SmartLifecycle {
         }
     }
 
-    private static boolean drain(WatchKey key) {
-        boolean edited = key.pollEvents().stream().anyMatch(event -> String.valueOf(event.context()).endsWith(".yaml"));
-        key.reset();
-        return edited;
-    }
-
-    private void reloadQuietly() {
+    /** False when another reload was under way, to try again. */
+    private boolean reloaded() {
         try {
             reload.reload();
         } catch (InvalidRoutesException refused) {
             // RouteReload has logged each problem; GET /admin/routes shows them as last_reload
         } catch (RoutesBusyException e) {
-            LOG.warn("Route files changed, and the routes were not reloaded: {}", e.getMessage());
+            LOG.info("Route files changed during another reload ({}); trying again", e.getMessage());
+            return false;
         } catch (RuntimeException e) {
             LOG.warn("Route files changed, and the reload failed", e);
         }
+        return true;
     }
 
     @Override

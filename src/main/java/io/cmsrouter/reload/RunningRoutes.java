@@ -15,7 +15,10 @@ public record RunningRoutes(List<String> files, List<RunningRoute> routes,
     public record RunningRoute(String id, String file, String status) {
     }
 
-    /** {@code reloaded}, {@code unchanged} (the files were as running), {@code refused} (see problems) or {@code failed}. */
+    /**
+     * {@code reloaded}, {@code unchanged} (the files were as running), {@code refused} (see problems), {@code busy}
+     * (another reload, or a route that did not finish its work in time: nothing changed) or {@code failed}.
+     */
     public record LastReload(String outcome, String at, List<RouteProblem> problems) {
     }
 }

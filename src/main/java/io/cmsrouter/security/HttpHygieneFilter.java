@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,10 +39,12 @@ import java.util.Locale;
 public class HttpHygieneFilter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHygieneFilter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration GATE_WAIT = Duration.ofSeconds(20);
 
     @Bean
-    public FilterRegistrationBean<OncePerRequestFilter> webhookHygiene(SecurityProperties security, WebhookGate gate) {
+    public FilterRegistrationBean<OncePerRequestFilter> webhookHygiene(
+            SecurityProperties security, WebhookGate gate, @Value("${router.routes.drain-timeout}") Duration drainTimeout) {
+        // a route reload holds the gate at most for its drain timeout, and then a moment to start the new routes
+        Duration gateWait = drainTimeout.plusSeconds(10);
         return registered(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -64,7 +67,7 @@ public class HttpHygieneFilter {
                     refuse(request, response, 413, "body is larger than " + readable(security.getMaxBodySize()));
                     return;
                 }
-                passGate(gate, request, response, () -> chain.doFilter(new BufferedBody(request, body), response));
+                passGate(gate, gateWait, request, response, () -> chain.doFilter(new BufferedBody(request, body), response));
             }
         }, "/webhooks/*");
     }
@@ -85,11 +88,11 @@ public class HttpHygieneFilter {
     }
 
     /** Waits while a route reload replaces the webhook routes (see WebhookGate); 503 if it takes too long. */
-    private static void passGate(WebhookGate gate, HttpServletRequest request, HttpServletResponse response,
-                                 GatedRequest gated) throws ServletException, IOException {
+    private static void passGate(WebhookGate gate, Duration wait, HttpServletRequest request,
+                                 HttpServletResponse response, GatedRequest gated) throws ServletException, IOException {
         boolean entered;
         try {
-            entered = gate.enter(GATE_WAIT);
+            entered = gate.enter(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             entered = false;
