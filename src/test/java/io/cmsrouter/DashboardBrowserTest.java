@@ -59,6 +59,7 @@ class DashboardBrowserTest extends RouterHttpTest {
         HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/ui/")).GET());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<script src=\"app.js\"");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).contains("default-src 'self'; frame-ancestors 'none'");
         HttpResponse<String> bare = send(HttpRequest.newBuilder(uri("/ui")).GET());
         assertThat(bare.statusCode()).isEqualTo(302);
         assertThat(bare.headers().firstValue("Location")).hasValueSatisfying(to -> assertThat(to).endsWith("/ui/"));
@@ -137,6 +138,8 @@ class DashboardBrowserTest extends RouterHttpTest {
         output.setDaemon(true);
         output.start();
         if (!browser.waitFor(2, TimeUnit.MINUTES)) {
+            // Chromium first: it outlives the node process that started it
+            browser.descendants().forEach(ProcessHandle::destroyForcibly);
             browser.destroyForcibly();
             throw new AssertionError("dashboard.mjs did not end within 2 minutes");
         }

@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,6 +69,27 @@ class HttpApiTest extends RouterHttpTest {
     }
 
     @Test
+    void executionsAreFilteredByChannelAsTheRulesMatchThem() {
+        Instant start = Instant.now();
+        String entry = deliverAndSettle(fixture("entry-update.json")).path("uid").asText();
+        String comment = deliverAndSettle(fixture("comment-update.json")).path("uid").asText();
+        String asset = deliverAndSettle(fixture("asset-publish.json")).path("uid").asText();
+
+        JsonNode comments = read(get("/executions?from=" + start + "&channel=content_types.*.comments.*").body());
+        assertThat(uids(comments)).containsExactly(comment);
+        assertThat(comments.path("count").asLong()).isEqualTo(1);
+        assertThat(comments.path("scanned").asLong()).isEqualTo(3);
+
+        // several patterns: any; skip and limit apply to the matches
+        String either = "/executions?from=" + start + "&channel=assets.publish%20content_types.entries.update";
+        assertThat(uids(read(get(either).body()))).containsExactly(asset, entry);
+        JsonNode second = read(get(either + "&skip=1&limit=1").body());
+        assertThat(uids(second)).containsExactly(entry);
+        assertThat(second.path("count").asLong()).isEqualTo(2);
+        assertThat(read(get("/executions?from=" + start).body()).has("scanned")).isFalse();
+    }
+
+    @Test
     void executionQueriesOutOfRangeAreRefused() {
         assertRefused(get("/executions?limit=101"), 400, "limit");
         assertRefused(get("/executions?limit=abc"), 400, "abc");
@@ -93,6 +116,12 @@ class HttpApiTest extends RouterHttpTest {
         assertThat(stored).doesNotContain("s3cr3t-destination-token", "c2lnbmF0dXJl", "custom-secret-value",
                 "hunter2", "cs_leaky_token");
         assertThat(stored).contains("[redacted]", "Content-Type");
+    }
+
+    private static List<String> uids(JsonNode page) {
+        List<String> uids = new ArrayList<>();
+        page.path("executions").forEach(execution -> uids.add(execution.path("uid").asText()));
+        return uids;
     }
 
     private void assertRefused(HttpResponse<String> response, int status, String reason) {

@@ -230,6 +230,8 @@ class OpenApiContractTest extends ContentfulHttpTest {
                 + "&query=%7B%22status%22%3A%7B%22%24gte%22%3A%22200%22%7D%7D&source=contentstack&recovered=false"
                 + "&skip=0&limit=5"));
         api.check(get("/executions?limit=101"));
+        assertThat(api.check(get("/executions?channel=content_types.article.entries.oaEntry03.*&limit=5"))
+                .at("/executions/0/uid").asText()).isEqualTo(published);
 
         api.check(post("/executions/" + failed + "/retry?target=nowhere", "", "application/json"));
         api.check(post("/executions/" + failed + "/retry?target=search", "", "application/json"));

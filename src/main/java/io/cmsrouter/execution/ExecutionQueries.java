@@ -8,6 +8,7 @@ import io.cmsrouter.downstream.Outbox;
 import io.cmsrouter.security.Redactor;
 import io.cmsrouter.store.Uuids;
 import io.cmsrouter.source.Sources;
+import io.cmsrouter.webhook.Channels;
 import org.apache.camel.Header;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -43,9 +44,11 @@ public class ExecutionQueries {
     private final Sources sources;
     private final Outbox outbox;
     private final JobProgress jobProgress;
+    private final Channels channels;
 
     public ExecutionQueries(JdbcTemplate jdbc, ObjectMapper mapper, Redactor redactor, Sources sources,
-                            Outbox outbox, JobProgress jobProgress) {
+                            Outbox outbox, JobProgress jobProgress, Channels channels) {
+        this.channels = channels;
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.redactor = redactor;
@@ -57,7 +60,8 @@ public class ExecutionQueries {
     public Map<String, Object> list(@Header("from") String from, @Header("to") String to,
                                     @Header("status") String status, @Header("query") String query,
                                     @Header("source") String source, @Header("recovered") String recovered,
-                                    @Header("skip") String skip, @Header("limit") String limit) {
+                                    @Header("channel") String channel, @Header("skip") String skip,
+                                    @Header("limit") String limit) {
         int effectiveSkip = number("skip", skip, 0, 0, Integer.MAX_VALUE);
         int effectiveLimit = number("limit", limit, MAX_LIMIT, 1, MAX_LIMIT);
         StringBuilder where = new StringBuilder(" where 1 = 1");
@@ -89,12 +93,23 @@ public class ExecutionQueries {
             args.add(range.min());
             args.add(range.max());
         }
-        Long count = jdbc.queryForObject("select count(*) from execution e" + where, Long.class, args.toArray());
-        List<Object> pageArgs = new ArrayList<>(args);
-        pageArgs.add(effectiveLimit);
-        pageArgs.add(effectiveSkip);
-        List<Map<String, Object>> executions = jdbc.query(SELECT + where + " order by e.created_at desc, e.uid limit ? offset ?",
-                (rs, n) -> view(rs), pageArgs.toArray());
+        String newestFirst = SELECT + where + " order by e.created_at desc, e.uid";
+        List<Map<String, Object>> executions;
+        long count;
+        Long scanned = null;
+        if (channel != null && !channel.isBlank()) {
+            ChannelScan.Result scan = ChannelScan.page(jdbc, newestFirst, args, (rs, n) -> view(rs), channels,
+                    channel.trim(), effectiveSkip, effectiveLimit);
+            executions = scan.page();
+            count = scan.matched();
+            scanned = scan.scanned();
+        } else {
+            count = jdbc.queryForObject("select count(*) from execution e" + where, Long.class, args.toArray());
+            List<Object> pageArgs = new ArrayList<>(args);
+            pageArgs.add(effectiveLimit);
+            pageArgs.add(effectiveSkip);
+            executions = jdbc.query(newestFirst + " limit ? offset ?", (rs, n) -> view(rs), pageArgs.toArray());
+        }
         for (Map<String, Object> execution : executions) {
             execution.put("summary", summary((UUID) execution.remove("_uid")));
         }
@@ -103,6 +118,9 @@ public class ExecutionQueries {
         page.put("skip", effectiveSkip);
         page.put("limit", effectiveLimit);
         page.put("count", count);
+        if (scanned != null) {
+            page.put("scanned", scanned);
+        }
         return page;
     }
 
