@@ -163,8 +163,12 @@ class RouteReloadTest extends RouterHttpTest {
         assertThat(bean.path("problem").asText()).isEqualTo("there is no bean named 'leaseBook'");
 
         ROUTES.write(INGEST, originalIngest);
-        ROUTES.change(INGEST, "method: isPaused", "method: isPasued");
-        assertThat(refusal().path("problem").asText()).isEqualTo("bean 'dispatchPause' has no method 'isPasued'");
+        ROUTES.change(INGEST, "method: accepted", "method: acepted");
+        assertThat(refusal().path("problem").asText()).isEqualTo("bean 'responses' has no method 'acepted'");
+
+        ROUTES.write(INGEST, originalIngest);
+        ROUTES.change(INGEST, "ref: dispatchPause", "ref: dispatchPaws");
+        assertThat(refusal().path("problem").asText()).isEqualTo("there is no bean named 'dispatchPaws'");
 
         ROUTES.write(INGEST, originalIngest);
 

@@ -196,6 +196,10 @@ final class RouteSetCheck {
         }
         String language = expression.getLanguage();
         String text = expression.getExpression();
+        if ("ref".equals(language)) {
+            bean(file, line, text, null);
+            return;
+        }
         if (language == null || text == null || template || !List.of("simple", "channel").contains(language)) {
             return;
         }
