@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -115,6 +116,21 @@ class RouteReloadTest extends RouterHttpTest {
         assertThat(routes.findValuesAsText("id")).contains("contentstack-ingest", "channel-router", "list-executions");
         assertThat(deliverAndSettle(fixture("comment-update.json")).path("status").asText()).isEqualTo("ignored");
         assertThat(get("/executions?limit=1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theApiAnswersAfterEitherOfItsFilesIsReloadedAlone() {
+        for (String file : List.of("api.camel.yaml", "recovery.camel.yaml")) {
+            String before = ROUTES.read(file);
+            ROUTES.insertBefore(file, "- route:", "# reviewed\n");
+            HttpResponse<String> reloaded = reload();
+            ROUTES.write(file, before);
+
+            assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
+            assertThat(post("/executions/" + UUID.randomUUID() + "/retry", "", "application/json").statusCode())
+                    .as("the retry endpoint after reloading " + file).isEqualTo(404);
+            assertThat(get("/executions?limit=1").statusCode()).isEqualTo(200);
+        }
     }
 
     @Test

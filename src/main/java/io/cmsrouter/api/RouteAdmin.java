@@ -3,6 +3,7 @@ package io.cmsrouter.api;
 import io.cmsrouter.common.ErrorBody;
 import io.cmsrouter.reload.InvalidRoutesException;
 import io.cmsrouter.reload.RouteReload;
+import io.cmsrouter.reload.RoutesBrokenException;
 import io.cmsrouter.reload.RoutesBusyException;
 import io.cmsrouter.reload.RunningRoutes;
 import org.springframework.http.ResponseEntity;
@@ -45,8 +46,8 @@ public class RouteAdmin {
     }
 
     /** The new routes failed to start and the previous ones could not be put back (RouteReload logs why). */
-    @ExceptionHandler(IllegalStateException.class)
-    public ResponseEntity<Map<String, Object>> broken(IllegalStateException e) {
+    @ExceptionHandler(RoutesBrokenException.class)
+    public ResponseEntity<Map<String, Object>> broken(RoutesBrokenException e) {
         return ResponseEntity.status(500).body(ErrorBody.of(500, e.getMessage()));
     }
 

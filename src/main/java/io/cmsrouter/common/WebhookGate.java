@@ -7,9 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Holds webhook requests while a route reload replaces routes they go through, from before the first of those
- * routes stops until the new ones run: a request that arrives then waits for the new routes instead of finding
- * none, and the swap waits for the requests under way.
+ * Holds webhook requests while a route reload replaces the routes they go through (stopped last, so this is a
+ * moment): a request that arrives then waits for the new routes instead of finding none, and the swap waits for
+ * the requests under way.
  */
 @Component
 public class WebhookGate {

@@ -64,7 +64,8 @@ public class Backlog {
     }
 
     private int queued() {
-        var queue = camel.getComponent("seda", SedaComponent.class).getQueues().get("events");
+        // the component keeps its queues by endpoint key
+        var queue = camel.getComponent("seda", SedaComponent.class).getQueues().get("seda://events");
         return queue == null ? 0 : queue.getQueue().size();
     }
 

@@ -9,6 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -23,9 +24,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,6 +46,7 @@ public class RouteReload implements CamelContextConfiguration {
     private volatile Map<String, String> running = Map.of();
     private volatile RunningRoutes.LastReload last;
     private volatile boolean started;
+    private Set<String> components;
 
     public RouteReload(CamelContext camel, TargetRoutes targetRoutes, WebhookGate gate, DispatchPause dispatch,
                        Leases leases, @Value("${camel.main.routes-include-pattern}") String includePattern,
@@ -66,10 +70,10 @@ public class RouteReload implements CamelContextConfiguration {
     /** Reads the route files again and, when the set is sound, runs it; the routes running afterwards. */
     public RunningRoutes reload() {
         if (!started) {
-            throw new RoutesBusyException("the routes are still starting");
+            throw new RoutesBusyException("the routes are still starting", true);
         }
         if (!turn.tryLock()) {
-            throw new RoutesBusyException("a route reload is under way");
+            throw new RoutesBusyException("a route reload is under way", true);
         }
         try {
             Map<String, String> now = read();
@@ -83,7 +87,7 @@ public class RouteReload implements CamelContextConfiguration {
                 }
             }
             if (problems.isEmpty()) {
-                problems.addAll(RouteSetCheck.problems(camel, files, running.entrySet().stream()
+                problems.addAll(RouteSetCheck.problems(camel, components(), files, running.entrySet().stream()
                         .map(file -> RouteFile.unparsed(file.getKey(), file.getValue())).toList()));
             }
             if (!problems.isEmpty()) {
@@ -106,7 +110,7 @@ public class RouteReload implements CamelContextConfiguration {
         } catch (RoutesBusyException e) {
             ended("busy", List.of(new RouteProblem(null, null, null, e.getMessage())));
             throw e;
-        } catch (IllegalStateException e) {
+        } catch (RoutesBrokenException e) {
             LOG.error("Route reload failed, and the previous routes could not be put back", e);
             ended("failed", List.of(new RouteProblem(null, null, null, e.getMessage())));
             throw e;
@@ -119,6 +123,16 @@ public class RouteReload implements CamelContextConfiguration {
         } finally {
             turn.unlock();
         }
+    }
+
+    /** The components Camel can make: found once, as finding them scans the classpath (seconds in a packaged jar). */
+    private Set<String> components() {
+        if (components == null) {
+            Set<String> names = new HashSet<>(PluginHelper.getComponentNameResolver(camel).resolveNames(camel));
+            names.addAll(camel.getComponentNames());
+            components = Set.copyOf(names);
+        }
+        return components;
     }
 
     private InvalidRoutesException refused(RouteProblem problem) {

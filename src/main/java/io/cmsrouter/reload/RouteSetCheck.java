@@ -12,7 +12,6 @@ import org.apache.camel.model.RouteTemplateDefinition;
 import org.apache.camel.model.language.ExpressionDefinition;
 import org.apache.camel.model.language.MethodCallExpression;
 import org.apache.camel.spi.EndpointUriFactory;
-import org.apache.camel.support.PluginHelper;
 import org.springframework.util.ClassUtils;
 
 import java.util.ArrayList;
@@ -39,15 +38,18 @@ final class RouteSetCheck {
     private record Send(RouteFile file, ProcessorDefinition<?> step, String uri) {
     }
 
-    private RouteSetCheck(CamelContext camel) {
+    private RouteSetCheck(CamelContext camel, Set<String> components) {
         this.camel = camel;
-        this.components = new HashSet<>(PluginHelper.getComponentNameResolver(camel).resolveNames(camel));
-        this.components.addAll(camel.getComponentNames());
+        this.components = components;
     }
 
-    /** Every problem of the set {@code files}, in file order; {@code before} names where a missing part was. */
-    static List<RouteProblem> problems(CamelContext camel, List<RouteFile> files, List<RouteFile> before) {
-        RouteSetCheck check = new RouteSetCheck(camel);
+    /**
+     * Every problem of the set {@code files}, in file order, given the names of the components Camel can make;
+     * {@code before} names where a missing part was.
+     */
+    static List<RouteProblem> problems(CamelContext camel, Set<String> components, List<RouteFile> files,
+                                       List<RouteFile> before) {
+        RouteSetCheck check = new RouteSetCheck(camel, components);
         check.check(files);
         new RouterInvariants(files, before, check.consumers).check().forEach(check::add);
         return check.problems;
@@ -162,7 +164,8 @@ final class RouteSetCheck {
         }
         for (String parameter : resolved.substring(query + 1).split("&")) {
             String name = parameter.split("=", 2)[0];
-            if (!name.isEmpty() && !factory.propertyNames().contains(name)
+            // a resolved placeholder holding '&' splits into something that is no option name: not shown
+            if (name.matches("[A-Za-z][A-Za-z0-9._-]*") && !factory.propertyNames().contains(name)
                     && factory.multiValuePrefixes().values().stream().noneMatch(name::startsWith)) {
                 problem(file, line, name, "endpoint " + uri.split("\\?")[0] + " has no option '" + name + "'");
             }

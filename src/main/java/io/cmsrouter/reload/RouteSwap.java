@@ -85,18 +85,28 @@ final class RouteSwap {
                 .filter(route -> affected.stream().anyMatch(name -> from(route, name))
                         || targets && targetRoutes.routeIds().contains(route.getRouteId()))
                 .map(Route::getRouteId).toList());
-        boolean intake = RouteGraph.reachedByWebhooks(model, camel.getRoutes()).stream().anyMatch(outgoing::contains);
+        Set<String> webhookPath = RouteGraph.reachedByWebhooks(model, camel.getRoutes());
         boolean queue = outgoing.stream().map(id -> model.getRouteDefinition(id)).anyMatch(RouteGraph::consumesDispatchQueue);
-        if (intake && !gate.close(drainTimeout)) {
-            throw new RoutesBusyException("webhook requests were still under way after " + drainTimeout.toSeconds()
-                    + "s; nothing changed");
-        }
+        boolean gateClosed = false;
         try {
             if (queue) {
                 dispatch.pause();
                 handBackQueued();
             }
-            drain(outgoing);
+            long deadline = System.nanoTime() + drainTimeout.toNanos();
+            List<String> stopped = new ArrayList<>();
+            drain(outgoing.stream().filter(id -> !webhookPath.contains(id)).toList(), deadline, stopped);
+            // the routes webhook requests go through last, behind the gate: it is closed for their swap only
+            List<String> front = outgoing.stream().filter(webhookPath::contains).toList();
+            if (!front.isEmpty()) {
+                gateClosed = gate.close(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                if (!gateClosed) {
+                    restart(stopped);
+                    throw new RoutesBusyException("webhook requests were still under way after "
+                            + drainTimeout.toSeconds() + "s; nothing changed", false);
+                }
+            }
+            drain(front, deadline, stopped);
             LOG.info("Replacing the routes of {}: {}", affected, outgoing);
             try {
                 replace(outgoing, oldFiles, newFiles, affected, after, templates, targets);
@@ -106,14 +116,14 @@ final class RouteSwap {
                     replace(ids(affected, targets), newFiles, oldFiles, affected, before, templates, targets);
                 } catch (Exception restore) {
                     e.addSuppressed(restore);
-                    throw new IllegalStateException("the new routes failed to start, and the previous ones could not "
+                    throw new RoutesBrokenException("the new routes failed to start, and the previous ones could not "
                             + "be put back: restart the router", e);
                 }
                 throw e;
             }
         } finally {
             dispatch.resume();
-            if (intake) {
+            if (gateClosed) {
                 gate.open();
             }
         }
@@ -127,28 +137,35 @@ final class RouteSwap {
                 List<Exchange> queued = new ArrayList<>();
                 queue.getValue().getQueue().drainTo(queued);
                 for (Exchange event : queued) {
-                    leases.release(event.getProperty("executionUid", String.class),
-                            event.getProperty(Leases.LEASE_GIVEN_BACK, Boolean.class));
+                    String uid = event.getProperty("executionUid", String.class);
+                    try {
+                        leases.release(uid, event.getProperty(Leases.LEASE_GIVEN_BACK, Boolean.class));
+                    } catch (RuntimeException e) {
+                        // its lease runs out unrenewed only at a restart: say which, so it can be found
+                        LOG.error("Execution {} could not be handed back to the backlog", uid, e);
+                    }
                 }
                 LOG.info("{} queued events wait in the backlog while the routes swap", queued.size());
             }
         }
     }
 
-    /** Stops each route once its exchanges are done, all within the drain timeout; else restarts those stopped. */
-    private void drain(List<String> outgoing) throws Exception {
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
-        List<String> stopped = new ArrayList<>();
-        for (String id : outgoing) {
+    /** Stops each route once its exchanges are done, before the deadline; else restarts all those stopped. */
+    private void drain(List<String> ids, long deadline, List<String> stopped) throws Exception {
+        for (String id : ids) {
             long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             if (!camel.getRouteController().stopRoute(id, left, TimeUnit.MILLISECONDS, true)) {
-                for (int i = stopped.size() - 1; i >= 0; i--) {
-                    camel.getRouteController().startRoute(stopped.get(i));
-                }
+                restart(stopped);
                 throw new RoutesBusyException("route '" + id + "' was still busy after " + drainTimeout.toSeconds()
-                        + "s; nothing changed");
+                        + "s; nothing changed", false);
             }
             stopped.add(id);
+        }
+    }
+
+    private void restart(List<String> stopped) throws Exception {
+        for (int i = stopped.size() - 1; i >= 0; i--) {
+            camel.getRouteController().startRoute(stopped.get(i));
         }
     }
 

@@ -86,15 +86,19 @@ public class RouteWatcher implements SmartLifecycle {
         }
     }
 
-    /** False when another reload was under way, to try again. */
+    /** False when another reload was under way, to try again after the quiet period. */
     private boolean reloaded() {
         try {
             reload.reload();
         } catch (InvalidRoutesException refused) {
             // RouteReload has logged each problem; GET /admin/routes shows them as last_reload
         } catch (RoutesBusyException e) {
-            LOG.info("Route files changed during another reload ({}); trying again", e.getMessage());
-            return false;
+            if (e.isAnotherReload()) {
+                LOG.info("Route files changed during another reload ({}); trying again", e.getMessage());
+                return false;
+            }
+            // a route still busy (a long bulk job): the next save, or POST /admin/routes/reload, tries again
+            LOG.warn("Route files changed, and the routes were not reloaded: {}", e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("Route files changed, and the reload failed", e);
         }

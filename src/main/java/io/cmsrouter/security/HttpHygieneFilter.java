@@ -12,7 +12,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,12 +38,12 @@ import java.util.Locale;
 public class HttpHygieneFilter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpHygieneFilter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    // a route reload closes the gate while it swaps the routes webhook requests go through: their requests under
+    // way are short, then the new routes start; longer than this, the sender gets 503 and sends again
+    private static final Duration GATE_WAIT = Duration.ofSeconds(10);
 
     @Bean
-    public FilterRegistrationBean<OncePerRequestFilter> webhookHygiene(
-            SecurityProperties security, WebhookGate gate, @Value("${router.routes.drain-timeout}") Duration drainTimeout) {
-        // a route reload holds the gate at most for its drain timeout, and then a moment to start the new routes
-        Duration gateWait = drainTimeout.plusSeconds(10);
+    public FilterRegistrationBean<OncePerRequestFilter> webhookHygiene(SecurityProperties security, WebhookGate gate) {
         return registered(new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -67,7 +66,7 @@ public class HttpHygieneFilter {
                     refuse(request, response, 413, "body is larger than " + readable(security.getMaxBodySize()));
                     return;
                 }
-                passGate(gate, gateWait, request, response, () -> chain.doFilter(new BufferedBody(request, body), response));
+                passGate(gate, GATE_WAIT, request, response, () -> chain.doFilter(new BufferedBody(request, body), response));
             }
         }, "/webhooks/*");
     }
