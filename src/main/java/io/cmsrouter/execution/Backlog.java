@@ -8,7 +8,10 @@ import io.cmsrouter.source.Sources;
 import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.seda.QueueReference;
 import org.apache.camel.component.seda.SedaComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -17,8 +20,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * The executions still to run. Accepted webhooks go straight to the dispatch queue ({@code seda:events}); when it is
@@ -28,6 +33,7 @@ import java.util.UUID;
  */
 @Component("backlog")
 public class Backlog {
+    private static final Logger LOG = LoggerFactory.getLogger(Backlog.class);
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
     private final Sources sources;
@@ -64,9 +70,36 @@ public class Backlog {
     }
 
     private int queued() {
+        BlockingQueue<Exchange> queue = dispatchQueue();
+        return queue == null ? 0 : queue.size();
+    }
+
+    /**
+     * Takes every event out of the dispatch queue and gives its execution back to the backlog, where the sweep finds
+     * it again (a route reload, while the queue's consumer is replaced); how many.
+     */
+    public int handBackQueued() {
+        BlockingQueue<Exchange> queue = dispatchQueue();
+        List<Exchange> queued = new ArrayList<>();
+        if (queue != null) {
+            queue.drainTo(queued);
+        }
+        for (Exchange event : queued) {
+            String uid = event.getProperty("executionUid", String.class);
+            try {
+                leases.release(uid, event.getProperty(Leases.LEASE_GIVEN_BACK, Boolean.class));
+            } catch (RuntimeException e) {
+                // its lease runs out unrenewed only at a restart: say which, so it can be found
+                LOG.error("Execution {} could not be handed back to the backlog", uid, e);
+            }
+        }
+        return queued.size();
+    }
+
+    private BlockingQueue<Exchange> dispatchQueue() {
         // the component keeps its queues by endpoint key
-        var queue = camel.getComponent("seda", SedaComponent.class).getQueues().get("seda://events");
-        return queue == null ? 0 : queue.getQueue().size();
+        QueueReference queue = camel.getComponent("seda", SedaComponent.class).getQueues().get("seda://events");
+        return queue == null ? null : queue.getQueue();
     }
 
     /** A recorded execution as stored: where it came from, its event, and the channels derived from them. */

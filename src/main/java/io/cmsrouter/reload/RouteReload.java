@@ -1,8 +1,8 @@
 package io.cmsrouter.reload;
 
-import io.cmsrouter.cluster.Leases;
 import io.cmsrouter.common.WebhookGate;
 import io.cmsrouter.downstream.TargetRoutes;
+import io.cmsrouter.execution.Backlog;
 import io.cmsrouter.intake.DispatchPause;
 import io.cmsrouter.settings.RouteFiles;
 import org.apache.camel.CamelContext;
@@ -49,11 +49,11 @@ public class RouteReload implements CamelContextConfiguration {
     private Set<String> components;
 
     public RouteReload(CamelContext camel, TargetRoutes targetRoutes, WebhookGate gate, DispatchPause dispatch,
-                       Leases leases, @Value("${camel.main.routes-include-pattern}") String includePattern,
+                       Backlog backlog, @Value("${camel.main.routes-include-pattern}") String includePattern,
                        @Value("${router.routes.drain-timeout}") Duration drainTimeout) {
         this.camel = camel;
         this.includePattern = includePattern;
-        this.swap = new RouteSwap(camel, targetRoutes, gate, dispatch, leases, drainTimeout);
+        this.swap = new RouteSwap(camel, targetRoutes, gate, dispatch, backlog, drainTimeout);
     }
 
     @Override

@@ -1,14 +1,11 @@
 package io.cmsrouter.reload;
 
-import io.cmsrouter.cluster.Leases;
 import io.cmsrouter.common.WebhookGate;
 import io.cmsrouter.downstream.TargetRoutes;
+import io.cmsrouter.execution.Backlog;
 import io.cmsrouter.intake.DispatchPause;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.Route;
-import org.apache.camel.component.seda.QueueReference;
-import org.apache.camel.component.seda.SedaComponent;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
@@ -45,17 +42,17 @@ final class RouteSwap {
     private final TargetRoutes targetRoutes;
     private final WebhookGate gate;
     private final DispatchPause dispatch;
-    private final Leases leases;
+    private final Backlog backlog;
     private final Duration drainTimeout;
 
-    RouteSwap(CamelContext camel, TargetRoutes targetRoutes, WebhookGate gate, DispatchPause dispatch, Leases leases,
+    RouteSwap(CamelContext camel, TargetRoutes targetRoutes, WebhookGate gate, DispatchPause dispatch, Backlog backlog,
               Duration drainTimeout) {
         this.camel = camel;
         this.model = camel.getCamelContextExtension().getContextPlugin(Model.class);
         this.targetRoutes = targetRoutes;
         this.gate = gate;
         this.dispatch = dispatch;
-        this.leases = leases;
+        this.backlog = backlog;
         this.drainTimeout = drainTimeout;
     }
 
@@ -81,17 +78,14 @@ final class RouteSwap {
                 before.keySet().stream().filter(name -> from(route, name)).forEach(affected::add);
             }
         }
-        List<String> outgoing = RouteGraph.callersFirst(model, camel.getRoutes().stream()
-                .filter(route -> affected.stream().anyMatch(name -> from(route, name))
-                        || targets && targetRoutes.routeIds().contains(route.getRouteId()))
-                .map(Route::getRouteId).toList());
+        List<String> outgoing = RouteGraph.callersFirst(model, ids(affected, targets));
         Set<String> webhookPath = RouteGraph.reachedByWebhooks(model, camel.getRoutes());
         boolean queue = outgoing.stream().map(id -> model.getRouteDefinition(id)).anyMatch(RouteGraph::consumesDispatchQueue);
         boolean gateClosed = false;
         try {
             if (queue) {
                 dispatch.pause();
-                handBackQueued();
+                LOG.info("{} queued events wait in the backlog while the routes swap", backlog.handBackQueued());
             }
             long deadline = System.nanoTime() + drainTimeout.toNanos();
             List<String> stopped = new ArrayList<>();
@@ -125,27 +119,6 @@ final class RouteSwap {
             dispatch.resume();
             if (gateClosed) {
                 gate.open();
-            }
-        }
-    }
-
-    /** The events queued for the routes going out go back to the durable backlog, for the new routes. */
-    private void handBackQueued() {
-        SedaComponent seda = camel.getComponent("seda", SedaComponent.class);
-        for (Map.Entry<String, QueueReference> queue : seda.getQueues().entrySet()) {
-            if (RouteSteps.key("seda:" + queue.getKey().replaceFirst("^seda:", "")).equals(RouterInvariants.DISPATCH_QUEUE)) {
-                List<Exchange> queued = new ArrayList<>();
-                queue.getValue().getQueue().drainTo(queued);
-                for (Exchange event : queued) {
-                    String uid = event.getProperty("executionUid", String.class);
-                    try {
-                        leases.release(uid, event.getProperty(Leases.LEASE_GIVEN_BACK, Boolean.class));
-                    } catch (RuntimeException e) {
-                        // its lease runs out unrenewed only at a restart: say which, so it can be found
-                        LOG.error("Execution {} could not be handed back to the backlog", uid, e);
-                    }
-                }
-                LOG.info("{} queued events wait in the backlog while the routes swap", queued.size());
             }
         }
     }
@@ -223,9 +196,10 @@ final class RouteSwap {
 
     /** The routes running now from the files {@code affected}, and the targets' routes. */
     private List<String> ids(Set<String> affected, boolean targets) {
+        List<String> targetIds = targets ? targetRoutes.routeIds() : List.of();
         return camel.getRoutes().stream()
                 .filter(route -> affected.stream().anyMatch(name -> from(route, name))
-                        || targets && targetRoutes.routeIds().contains(route.getRouteId()))
+                        || targetIds.contains(route.getRouteId()))
                 .map(Route::getRouteId).toList();
     }
 
